@@ -1,0 +1,2 @@
+/** chainrule autodiff. */
+package io.chainrule.autodiff;

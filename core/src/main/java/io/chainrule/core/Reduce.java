@@ -1,0 +1,115 @@
+package io.chainrule.core;
+
+import java.util.Arrays;
+
+/** Reductions (sum, mean, max, min) over a set of axes. */
+final class Reduce {
+    private Reduce() {
+    }
+
+    enum Op { SUM, MEAN, MAX, MIN }
+
+    static Tensor apply(Tensor t, int[] axes, boolean keepDims, Op op) {
+        int[] shape = t.shape();
+        int r = shape.length;
+        if (axes == null) {
+            throw new IllegalArgumentException("axes must not be null");
+        }
+        boolean[] reduced = new boolean[r];
+        for (int ax : axes) {
+            int a;
+            try {
+                a = Shape.axis(ax, r);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(op.name().toLowerCase() + " over axes " + Arrays.toString(axes)
+                        + " of shape " + Shape.format(shape) + ": " + e.getMessage(), e);
+            }
+            if (reduced[a]) {
+                throw new IllegalArgumentException(op.name().toLowerCase() + ": axis " + ax
+                        + " repeated in " + Arrays.toString(axes));
+            }
+            reduced[a] = true;
+        }
+        int[] kept = new int[r];
+        int count = 1;
+        for (int i = 0; i < r; i++) {
+            kept[i] = reduced[i] ? 1 : shape[i];
+            if (reduced[i]) {
+                count *= shape[i];
+            }
+        }
+        if (count == 0 && (op == Op.MAX || op == Op.MIN || op == Op.MEAN)) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + " over an empty axis of shape "
+                    + Shape.format(shape));
+        }
+        int outSize = Shape.size(kept);
+        double[] d = new double[outSize];
+        double init = op == Op.MAX ? Double.NEGATIVE_INFINITY : op == Op.MIN ? Double.POSITIVE_INFINITY : 0.0;
+        Arrays.fill(d, init);
+        // output strides with 0 along reduced axes, then walk the input in row-major order.
+        int[] outStrides = Shape.strides(kept);
+        for (int i = 0; i < r; i++) {
+            if (reduced[i]) {
+                outStrides[i] = 0;
+            }
+        }
+        double[] src = t.array();
+        int off = t.offset();
+        int n = t.size();
+        if (r > 0 && n > 0) {
+            int last = shape[r - 1];
+            int lastStride = outStrides[r - 1];
+            int[] idx = new int[r];
+            int po = 0;
+            for (int pos = 0; pos < n; pos += last) {
+                for (int j = 0; j < last; j++) {
+                    double v = src[off + pos + j];
+                    int o = po + j * lastStride;
+                    switch (op) {
+                        case SUM:
+                        case MEAN:
+                            d[o] += v;
+                            break;
+                        case MAX:
+                            d[o] = (Double.isNaN(v) || v > d[o]) ? v : d[o];
+                            break;
+                        default:
+                            d[o] = (Double.isNaN(v) || v < d[o]) ? v : d[o];
+                    }
+                }
+                for (int k = r - 2; k >= 0; k--) {
+                    idx[k]++;
+                    po += outStrides[k];
+                    if (idx[k] < shape[k]) {
+                        break;
+                    }
+                    po -= outStrides[k] * shape[k];
+                    idx[k] = 0;
+                }
+            }
+        } else if (r == 0) {
+            d[0] = src[off];
+        }
+        if (op == Op.MEAN) {
+            for (int i = 0; i < outSize; i++) {
+                d[i] /= count;
+            }
+        }
+        int[] outShape = kept;
+        if (!keepDims) {
+            int m = 0;
+            for (int i = 0; i < r; i++) {
+                if (!reduced[i]) {
+                    m++;
+                }
+            }
+            outShape = new int[m];
+            for (int i = 0, j = 0; i < r; i++) {
+                if (!reduced[i]) {
+                    outShape[j++] = shape[i];
+                }
+            }
+        }
+        return Tensor.wrap(d, outShape);
+    }
+}

@@ -1,0 +1,938 @@
+package io.chainrule.core;
+
+import io.chainrule.core.kernel.Kernels;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A dense float64 tensor of any rank, stored row-major and contiguously in a {@code double[]}
+ * starting at an offset.
+ *
+ * <p><b>Values and mutation.</b> Operations return new tensors and leave their arguments
+ * untouched, except the methods whose names end in {@code InPlace}, which modify the receiver and
+ * say so. {@link #reshape}, {@link #slice} along axis 0 and {@link #row} return views that share
+ * storage with the receiver (no copy); an in-place change through one is visible through the other.
+ *
+ * <p><b>Shapes</b> are always checked: an operation whose operands do not fit throws
+ * {@link IllegalArgumentException} with a message naming every shape involved. A rank-0 tensor
+ * (shape {@code []}) is a scalar.
+ *
+ * <p><b>Broadcasting</b> follows NumPy (see {@link Shape#broadcast}).
+ *
+ * <p><b>Determinism.</b> Every operation computes each output element in an order fixed by the
+ * shapes alone, so the same inputs give bitwise identical outputs on every run and any number of
+ * threads.
+ */
+public final class Tensor {
+
+    private final double[] data;
+    private final int offset;
+    private final int[] shape;
+    private final int size;
+
+    private Tensor(double[] data, int offset, int[] shape) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.size = Shape.size(shape);
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    /** Wraps {@code data} (not copied) as a tensor of the given shape. */
+    public static Tensor wrap(double[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        int[] s = Shape.checked(shape);
+        if (Shape.size(s) != data.length) {
+            throw new IllegalArgumentException("data of length " + data.length + " does not fit shape "
+                    + Shape.format(s) + " (" + Shape.size(s) + " elements)");
+        }
+        return new Tensor(data, 0, s);
+    }
+
+    /** A tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor of(double[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return wrap(data.clone(), shape);
+    }
+
+    /** A rank-0 tensor. */
+    public static Tensor scalar(double value) {
+        return new Tensor(new double[] {value}, 0, new int[0]);
+    }
+
+    /** A rank-1 tensor holding a copy of {@code values}. */
+    public static Tensor vector(double... values) {
+        return new Tensor(values.clone(), 0, new int[] {values.length});
+    }
+
+    /** A rank-2 tensor from rows of equal length. */
+    public static Tensor matrix(double[][] rows) {
+        if (rows == null) {
+            throw new IllegalArgumentException("rows must not be null");
+        }
+        int m = rows.length;
+        int n = m == 0 ? 0 : rows[0].length;
+        double[] d = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            if (rows[i].length != n) {
+                throw new IllegalArgumentException("row " + i + " has length " + rows[i].length
+                        + " but row 0 has length " + n);
+            }
+            System.arraycopy(rows[i], 0, d, i * n, n);
+        }
+        return new Tensor(d, 0, new int[] {m, n});
+    }
+
+    public static Tensor zeros(int... shape) {
+        int[] s = Shape.checked(shape);
+        return new Tensor(new double[Shape.size(s)], 0, s);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1.0, shape);
+    }
+
+    public static Tensor full(double value, int... shape) {
+        int[] s = Shape.checked(shape);
+        double[] d = new double[Shape.size(s)];
+        Arrays.fill(d, value);
+        return new Tensor(d, 0, s);
+    }
+
+    /** A zero tensor of the same shape as {@code like}. */
+    public static Tensor zerosLike(Tensor like) {
+        return new Tensor(new double[like.size], 0, like.shape);
+    }
+
+    /** 0, 1, ..., n-1 as a rank-1 tensor. */
+    public static Tensor arange(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("arange length must be non-negative, got " + n);
+        }
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = i;
+        }
+        return new Tensor(d, 0, new int[] {n});
+    }
+
+    /** Normal(0, std^2) entries drawn from {@code rng} (a commons-math3 generator). */
+    public static Tensor randn(RandomGenerator rng, double std, int... shape) {
+        int[] s = Shape.checked(shape);
+        double[] d = new double[Shape.size(s)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = std * rng.nextGaussian();
+        }
+        return new Tensor(d, 0, s);
+    }
+
+    /** Normal(0, std^2) entries from a fresh {@link Well19937c} seeded with {@code seed}. */
+    public static Tensor randn(long seed, double std, int... shape) {
+        return randn(new Well19937c(seed), std, shape);
+    }
+
+    /** Uniform entries in [lo, hi) drawn from {@code rng}. */
+    public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("uniform bounds must satisfy lo <= hi, got lo=" + lo + ", hi=" + hi);
+        }
+        int[] s = Shape.checked(shape);
+        double[] d = new double[Shape.size(s)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = lo + (hi - lo) * rng.nextDouble();
+        }
+        return new Tensor(d, 0, s);
+    }
+
+    /** Uniform entries in [lo, hi) from a fresh {@link Well19937c} seeded with {@code seed}. */
+    public static Tensor uniform(long seed, double lo, double hi, int... shape) {
+        return uniform(new Well19937c(seed), lo, hi, shape);
+    }
+
+    // ------------------------------------------------------------------ access
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code axis} (negative counts from the end). */
+    public int dim(int axis) {
+        return shape[Shape.axis(axis, shape.length)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return size;
+    }
+
+    /** True if this tensor has exactly the given shape. */
+    public boolean hasShape(int... s) {
+        return Arrays.equals(shape, s);
+    }
+
+    /** True if both tensors have the same shape. */
+    public boolean sameShape(Tensor other) {
+        return Arrays.equals(shape, other.shape);
+    }
+
+    /**
+     * The backing array. Elements {@code offset() .. offset() + size() - 1} are this tensor, in
+     * row-major order. For kernels and zero-copy interop; writing to it changes this tensor and any
+     * view sharing its storage.
+     */
+    public double[] array() {
+        return data;
+    }
+
+    /** Index of this tensor's first element in {@link #array()}. */
+    public int offset() {
+        return offset;
+    }
+
+    /** A copy of the elements in row-major order. */
+    public double[] toArray() {
+        return Arrays.copyOfRange(data, offset, offset + size);
+    }
+
+    /** The value of a rank-0 (or one-element) tensor. */
+    public double item() {
+        if (size != 1) {
+            throw new IllegalArgumentException("item() needs a one-element tensor, got shape " + Shape.format(shape));
+        }
+        return data[offset];
+    }
+
+    /** The element at a full index. */
+    public double get(int... index) {
+        return data[offset + flatIndex(index)];
+    }
+
+    /** The element at a row-major flat position. */
+    public double getFlat(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("flat index " + i + " out of range for shape " + Shape.format(shape));
+        }
+        return data[offset + i];
+    }
+
+    /** Sets the element at a full index, in place. */
+    public void setInPlace(double value, int... index) {
+        data[offset + flatIndex(index)] = value;
+    }
+
+    /** Sets the element at a row-major flat position, in place. */
+    public void setFlatInPlace(int i, double value) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("flat index " + i + " out of range for shape " + Shape.format(shape));
+        }
+        data[offset + i] = value;
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has " + index.length
+                    + " coordinates but the tensor has shape " + Shape.format(shape));
+        }
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " out of range for shape "
+                        + Shape.format(shape));
+            }
+            flat = flat * shape[i] + index[i];
+        }
+        return flat;
+    }
+
+    /** A tensor with the same shape and a fresh copy of the elements. */
+    public Tensor copy() {
+        return new Tensor(toArray(), 0, shape);
+    }
+
+    // ------------------------------------------------------------------ in-place updates
+
+    /** this += other (other broadcast to this shape), in place; returns this. */
+    public Tensor addInPlace(Tensor other) {
+        if (other.sameShape(this)) {
+            double[] o = other.data;
+            int oo = other.offset;
+            for (int i = 0; i < size; i++) {
+                data[offset + i] += o[oo + i];
+            }
+            return this;
+        }
+        if (!Shape.broadcastsTo(other.shape, shape)) {
+            throw new IllegalArgumentException("cannot add shape " + Shape.format(other.shape)
+                    + " in place into shape " + Shape.format(shape));
+        }
+        return addScaledInPlace(1.0, other.broadcastTo(shape));
+    }
+
+    /** this += alpha * other (same shape), in place; returns this. */
+    public Tensor addScaledInPlace(double alpha, Tensor other) {
+        requireSameShape("addScaledInPlace", other);
+        double[] o = other.data;
+        int oo = other.offset;
+        for (int i = 0; i < size; i++) {
+            data[offset + i] = Math.fma(alpha, o[oo + i], data[offset + i]);
+        }
+        return this;
+    }
+
+    /** this *= alpha, in place; returns this. */
+    public Tensor scaleInPlace(double alpha) {
+        for (int i = 0; i < size; i++) {
+            data[offset + i] *= alpha;
+        }
+        return this;
+    }
+
+    /** Copies {@code source} (same shape) into this tensor, in place; returns this. */
+    public Tensor assignInPlace(Tensor source) {
+        requireSameShape("assignInPlace", source);
+        System.arraycopy(source.data, source.offset, data, offset, size);
+        return this;
+    }
+
+    /** Sets every element to {@code value}, in place; returns this. */
+    public Tensor fillInPlace(double value) {
+        Arrays.fill(data, offset, offset + size, value);
+        return this;
+    }
+
+    private void requireSameShape(String op, Tensor other) {
+        if (!Arrays.equals(shape, other.shape)) {
+            throw new IllegalArgumentException(op + ": shapes " + Shape.format(shape) + " and "
+                    + Shape.format(other.shape) + " differ");
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise binary (broadcasting)
+
+    public Tensor add(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.ADD);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.SUB);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.MUL);
+    }
+
+    public Tensor div(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.DIV);
+    }
+
+    /** Elementwise maximum. */
+    public Tensor maximum(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.MAX);
+    }
+
+    /** Elementwise minimum. */
+    public Tensor minimum(Tensor other) {
+        return Broadcast.apply(this, other, Broadcast.Op.MIN);
+    }
+
+    public Tensor add(double c) {
+        return map(this, v -> v + c);
+    }
+
+    public Tensor mul(double c) {
+        double[] d = new double[size];
+        for (int i = 0; i < size; i++) {
+            d[i] = data[offset + i] * c;
+        }
+        return new Tensor(d, 0, shape);
+    }
+
+    // ------------------------------------------------------------------ elementwise unary
+
+    public Tensor neg() {
+        return mul(-1.0);
+    }
+
+    public Tensor exp() {
+        double[] d = new double[size];
+        Kernels.activations().exp(data, offset, d, 0, size);
+        return new Tensor(d, 0, shape);
+    }
+
+    public Tensor tanh() {
+        double[] d = new double[size];
+        Kernels.activations().tanh(data, offset, d, 0, size);
+        return new Tensor(d, 0, shape);
+    }
+
+    public Tensor sigmoid() {
+        double[] d = new double[size];
+        Kernels.activations().sigmoid(data, offset, d, 0, size);
+        return new Tensor(d, 0, shape);
+    }
+
+    /** Natural logarithm ({@link Math#log}). */
+    public Tensor log() {
+        return map(this, Math::log);
+    }
+
+    public Tensor sqrt() {
+        return map(this, Math::sqrt);
+    }
+
+    public Tensor abs() {
+        return map(this, Math::abs);
+    }
+
+    public Tensor square() {
+        double[] d = new double[size];
+        for (int i = 0; i < size; i++) {
+            double v = data[offset + i];
+            d[i] = v * v;
+        }
+        return new Tensor(d, 0, shape);
+    }
+
+    /** max(x, 0). */
+    public Tensor relu() {
+        return map(this, v -> v > 0 ? v : 0.0);
+    }
+
+    /** x^p elementwise ({@link Math#pow}). */
+    public Tensor pow(double p) {
+        if (p == 2.0) {
+            return square();
+        }
+        return map(this, v -> Math.pow(v, p));
+    }
+
+    /** Applies {@code f} to every element. */
+    public Tensor map(DoubleUnaryOperator f) {
+        return map(this, f);
+    }
+
+    private static Tensor map(Tensor t, DoubleUnaryOperator f) {
+        double[] d = new double[t.size];
+        for (int i = 0; i < t.size; i++) {
+            d[i] = f.applyAsDouble(t.data[t.offset + i]);
+        }
+        return new Tensor(d, 0, t.shape);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements, as a rank-0 tensor. */
+    public Tensor sum() {
+        double s = 0;
+        for (int i = 0; i < size; i++) {
+            s += data[offset + i];
+        }
+        return scalar(s);
+    }
+
+    /** Sum over the given axes (negative counts from the end). */
+    public Tensor sum(int[] axes, boolean keepDims) {
+        return Reduce.apply(this, axes, keepDims, Reduce.Op.SUM);
+    }
+
+    /** Sum over one axis. */
+    public Tensor sum(int axis, boolean keepDims) {
+        return sum(new int[] {axis}, keepDims);
+    }
+
+    /** Mean of all elements, as a rank-0 tensor. */
+    public Tensor mean() {
+        if (size == 0) {
+            throw new IllegalArgumentException("mean of an empty tensor of shape " + Shape.format(shape));
+        }
+        return scalar(sum().item() / size);
+    }
+
+    /** Mean over the given axes. */
+    public Tensor mean(int[] axes, boolean keepDims) {
+        return Reduce.apply(this, axes, keepDims, Reduce.Op.MEAN);
+    }
+
+    /** Maximum over the given axes. */
+    public Tensor max(int[] axes, boolean keepDims) {
+        return Reduce.apply(this, axes, keepDims, Reduce.Op.MAX);
+    }
+
+    /** Minimum over the given axes. */
+    public Tensor min(int[] axes, boolean keepDims) {
+        return Reduce.apply(this, axes, keepDims, Reduce.Op.MIN);
+    }
+
+    /** Largest element (NaN if any element is NaN). */
+    public double maxValue() {
+        requireNonEmpty("maxValue");
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < size; i++) {
+            double v = data[offset + i];
+            if (Double.isNaN(v)) {
+                return v;
+            }
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    /** Smallest element (NaN if any element is NaN). */
+    public double minValue() {
+        requireNonEmpty("minValue");
+        double m = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < size; i++) {
+            double v = data[offset + i];
+            if (Double.isNaN(v)) {
+                return v;
+            }
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    /** Index of the largest element along the last axis; the result drops that axis. */
+    public int[] argmaxLastAxis() {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("argmax needs rank >= 1, got shape []");
+        }
+        int n = shape[shape.length - 1];
+        if (n == 0) {
+            throw new IllegalArgumentException("argmax over an empty last axis, shape " + Shape.format(shape));
+        }
+        int rows = size / n;
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = offset + r * n;
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (data[base + j] > data[base + best]) {
+                    best = j;
+                }
+            }
+            out[r] = best;
+        }
+        return out;
+    }
+
+    /** Euclidean norm of all elements (scaled to avoid overflow). */
+    public double norm() {
+        double scale = 0;
+        for (int i = 0; i < size; i++) {
+            scale = Math.max(scale, Math.abs(data[offset + i]));
+        }
+        if (scale == 0 || Double.isInfinite(scale) || Double.isNaN(scale)) {
+            return scale;
+        }
+        double s = 0;
+        for (int i = 0; i < size; i++) {
+            double v = data[offset + i] / scale;
+            s += v * v;
+        }
+        return scale * Math.sqrt(s);
+    }
+
+    /** Sum of squares of all elements. */
+    public double sumOfSquares() {
+        double s = 0;
+        for (int i = 0; i < size; i++) {
+            double v = data[offset + i];
+            s = Math.fma(v, v, s);
+        }
+        return s;
+    }
+
+    /** Sum of elementwise products with a tensor of the same shape. */
+    public double dot(Tensor other) {
+        requireSameShape("dot", other);
+        double s = 0;
+        for (int i = 0; i < size; i++) {
+            s = Math.fma(data[offset + i], other.data[other.offset + i], s);
+        }
+        return s;
+    }
+
+    /** True if every element is finite. */
+    public boolean allFinite() {
+        for (int i = 0; i < size; i++) {
+            if (!Double.isFinite(data[offset + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Flat position of the first non-finite element, or -1. */
+    public int firstNonFinite() {
+        for (int i = 0; i < size; i++) {
+            if (!Double.isFinite(data[offset + i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void requireNonEmpty(String op) {
+        if (size == 0) {
+            throw new IllegalArgumentException(op + " of an empty tensor of shape " + Shape.format(shape));
+        }
+    }
+
+    /**
+     * Sums this tensor down to {@code target}, the inverse of broadcasting {@code target} up to
+     * this shape (used for gradients of broadcast operands).
+     */
+    public Tensor sumTo(int... target) {
+        if (Arrays.equals(shape, target)) {
+            return this;
+        }
+        if (!Shape.broadcastsTo(target, shape)) {
+            throw new IllegalArgumentException("cannot sum shape " + Shape.format(shape) + " down to shape "
+                    + Shape.format(target) + ": the target does not broadcast to it");
+        }
+        int lead = shape.length - target.length;
+        int[] axes = new int[shape.length];
+        int n = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) {
+                axes[n++] = i;
+            }
+        }
+        Tensor reduced = Reduce.apply(this, Arrays.copyOf(axes, n), true, Reduce.Op.SUM);
+        return reduced.reshape(target);
+    }
+
+    // ------------------------------------------------------------------ shape manipulation
+
+    /**
+     * The same elements with a new shape of equal size; one dimension may be -1 (inferred).
+     * Returns a view sharing storage.
+     */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException("reshape of " + Shape.format(shape) + " to "
+                            + Arrays.toString(newShape) + ": at most one dimension may be -1");
+                }
+                infer = i;
+            } else if (s[i] < 0) {
+                throw new IllegalArgumentException("reshape of " + Shape.format(shape) + " to "
+                        + Arrays.toString(newShape) + ": negative dimension");
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || size % known != 0) {
+                throw new IllegalArgumentException("cannot reshape " + Shape.format(shape) + " (" + size
+                        + " elements) to " + Arrays.toString(newShape));
+            }
+            s[infer] = (int) (size / known);
+        }
+        if (Shape.size(s) != size) {
+            throw new IllegalArgumentException("cannot reshape " + Shape.format(shape) + " (" + size
+                    + " elements) to " + Shape.format(s) + " (" + Shape.size(s) + " elements)");
+        }
+        return new Tensor(data, offset, s);
+    }
+
+    /** Swaps the last two axes (matrix transpose; rank 1 and 0 are returned unchanged). */
+    public Tensor transpose() {
+        if (shape.length < 2) {
+            return this;
+        }
+        int[] perm = new int[shape.length];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        perm[perm.length - 1] = perm.length - 2;
+        perm[perm.length - 2] = perm.length - 1;
+        return permute(perm);
+    }
+
+    /** Reorders axes: result dimension i is this tensor's dimension {@code perm[i]}. */
+    public Tensor permute(int... perm) {
+        int r = shape.length;
+        if (perm.length != r) {
+            throw new IllegalArgumentException("permutation " + Arrays.toString(perm) + " does not match shape "
+                    + Shape.format(shape));
+        }
+        boolean[] seen = new boolean[r];
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) {
+            int p = perm[i];
+            if (p < 0 || p >= r || seen[p]) {
+                throw new IllegalArgumentException("invalid permutation " + Arrays.toString(perm) + " for shape "
+                        + Shape.format(shape));
+            }
+            seen[p] = true;
+            out[i] = shape[p];
+        }
+        int[] inStrides = Shape.strides(shape);
+        int[] src = new int[r];
+        for (int i = 0; i < r; i++) {
+            src[i] = inStrides[perm[i]];
+        }
+        double[] d = new double[size];
+        if (r == 2 && perm[0] == 1) {
+            int m = shape[0];
+            int n = shape[1];
+            // blocked transpose for cache friendliness
+            final int bs = 32;
+            for (int i0 = 0; i0 < m; i0 += bs) {
+                for (int j0 = 0; j0 < n; j0 += bs) {
+                    int iMax = Math.min(i0 + bs, m);
+                    int jMax = Math.min(j0 + bs, n);
+                    for (int i = i0; i < iMax; i++) {
+                        for (int j = j0; j < jMax; j++) {
+                            d[j * m + i] = data[offset + i * n + j];
+                        }
+                    }
+                }
+            }
+            return new Tensor(d, 0, out);
+        }
+        Strided.copy(data, offset, src, out, d);
+        return new Tensor(d, 0, out);
+    }
+
+    /**
+     * Elements {@code from} (inclusive) to {@code to} (exclusive) along {@code axis}. Along axis 0
+     * the result is a view sharing storage; along other axes a copy.
+     */
+    public Tensor slice(int axis, int from, int to) {
+        int a = Shape.axis(axis, shape.length);
+        if (from < 0 || to > shape[a] || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") out of range for axis " + axis
+                    + " of shape " + Shape.format(shape));
+        }
+        int[] out = shape.clone();
+        out[a] = to - from;
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= shape[i];
+        }
+        if (outer == 1) {
+            return new Tensor(data, offset + from * inner, out);
+        }
+        int chunk = (to - from) * inner;
+        double[] d = new double[outer * chunk];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(data, offset + (o * shape[a] + from) * inner, d, o * chunk, chunk);
+        }
+        return new Tensor(d, 0, out);
+    }
+
+    /** Sub-tensor at position {@code i} of axis 0, as a view (rank drops by one). */
+    public Tensor row(int i) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("row() needs rank >= 1, got shape []");
+        }
+        if (i < 0 || i >= shape[0]) {
+            throw new IllegalArgumentException("row " + i + " out of range for shape " + Shape.format(shape));
+        }
+        int[] out = Arrays.copyOfRange(shape, 1, shape.length);
+        return new Tensor(data, offset + i * Shape.size(out), out);
+    }
+
+    /** Joins tensors along {@code axis}; all other dimensions must agree. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        if (parts == null || parts.length == 0) {
+            throw new IllegalArgumentException("concat needs at least one tensor");
+        }
+        int[] first = parts[0].shape;
+        int a = Shape.axis(axis, first.length);
+        int total = 0;
+        for (Tensor p : parts) {
+            if (p.shape.length != first.length) {
+                throw new IllegalArgumentException("concat along axis " + axis + ": shapes "
+                        + describeShapes(parts) + " differ in rank");
+            }
+            for (int i = 0; i < first.length; i++) {
+                if (i != a && p.shape[i] != first[i]) {
+                    throw new IllegalArgumentException("concat along axis " + axis + ": shapes "
+                            + describeShapes(parts) + " differ outside that axis");
+                }
+            }
+            total += p.shape[a];
+        }
+        int[] out = first.clone();
+        out[a] = total;
+        int inner = 1;
+        for (int i = a + 1; i < first.length; i++) {
+            inner *= first[i];
+        }
+        int outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= first[i];
+        }
+        double[] d = new double[Shape.size(out)];
+        int rowLen = total * inner;
+        int pos = 0;
+        for (Tensor p : parts) {
+            int chunk = p.shape[a] * inner;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(p.data, p.offset + o * chunk, d, o * rowLen + pos, chunk);
+            }
+            pos += chunk;
+        }
+        return new Tensor(d, 0, out);
+    }
+
+    /** Stacks tensors of equal shape along a new leading axis. */
+    public static Tensor stack(Tensor... parts) {
+        if (parts == null || parts.length == 0) {
+            throw new IllegalArgumentException("stack needs at least one tensor");
+        }
+        int[] s = parts[0].shape;
+        int n = Shape.size(s);
+        double[] d = new double[n * parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!Arrays.equals(parts[i].shape, s)) {
+                throw new IllegalArgumentException("stack: shapes " + describeShapes(parts) + " differ");
+            }
+            System.arraycopy(parts[i].data, parts[i].offset, d, i * n, n);
+        }
+        int[] out = new int[s.length + 1];
+        out[0] = parts.length;
+        System.arraycopy(s, 0, out, 1, s.length);
+        return new Tensor(d, 0, out);
+    }
+
+    static String describeShapes(Tensor... ts) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ts.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(Shape.format(ts[i].shape));
+        }
+        return sb.toString();
+    }
+
+    /** Expands this tensor to {@code target} by broadcasting (a copy). */
+    public Tensor broadcastTo(int... target) {
+        if (Arrays.equals(shape, target)) {
+            return this;
+        }
+        if (!Shape.broadcastsTo(shape, target)) {
+            throw new IllegalArgumentException("shape " + Shape.format(shape) + " cannot be broadcast to shape "
+                    + Shape.format(target));
+        }
+        int[] t = target.clone();
+        double[] d = new double[Shape.size(t)];
+        Strided.copy(data, offset, Shape.broadcastStrides(shape, t), t, d);
+        return new Tensor(d, 0, t);
+    }
+
+    // ------------------------------------------------------------------ matrix products
+
+    /**
+     * The matrix product with NumPy {@code matmul} rules: rank-1 · rank-1 is a dot product (rank
+     * 0); a rank-1 left operand is a row vector and a rank-1 right operand a column vector (the
+     * added dimension is removed from the result); ranks above 2 are batches of matrices whose
+     * leading dimensions broadcast.
+     */
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, false, other, false);
+    }
+
+    /**
+     * {@code op(this) · op(other)} where op transposes the last two axes when the flag is set,
+     * without materializing the transpose. Both operands must have rank at least 2.
+     */
+    public Tensor matmul(boolean transposeThis, Tensor other, boolean transposeOther) {
+        return MatMul.matmul(this, transposeThis, other, transposeOther);
+    }
+
+    // ------------------------------------------------------------------ comparison and printing
+
+    /** True if shapes are equal and every element is bitwise equal (NaN equals NaN). */
+    public boolean bitwiseEquals(Tensor other) {
+        if (!Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (Double.doubleToLongBits(data[offset + i]) != Double.doubleToLongBits(other.data[other.offset + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if shapes are equal and |a - b| <= atol + rtol |b| for every element. */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            double a = data[offset + i];
+            double b = other.data[other.offset + i];
+            if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b)) && !(a == b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Largest |a - b| over all elements of two tensors of the same shape. */
+    public double maxAbsDiff(Tensor other) {
+        requireSameShape("maxAbsDiff", other);
+        double m = 0;
+        for (int i = 0; i < size; i++) {
+            m = Math.max(m, Math.abs(data[offset + i] - other.data[other.offset + i]));
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.format(shape)).append(' ');
+        if (size > 64) {
+            sb.append('[');
+            for (int i = 0; i < 6; i++) {
+                sb.append(data[offset + i]).append(", ");
+            }
+            return sb.append("... (").append(size).append(" elements)]").toString();
+        }
+        appendNested(sb, 0, 0);
+        return sb.toString();
+    }
+
+    private int appendNested(StringBuilder sb, int dim, int pos) {
+        if (dim == shape.length) {
+            sb.append(data[offset + pos]);
+            return pos + 1;
+        }
+        sb.append('[');
+        for (int i = 0; i < shape[dim]; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            pos = appendNested(sb, dim + 1, pos);
+        }
+        sb.append(']');
+        return pos;
+    }
+}

@@ -1,0 +1,2 @@
+/** chainrule rnn. */
+package io.chainrule.rnn;
