@@ -1,0 +1,130 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
+
+import java.util.PriorityQueue;
+
+/**
+ * The reverse pass: an iterative walk over the recorded graph in decreasing creation order.
+ *
+ * <p>Each node waits in a max-heap keyed by its creation number until it is popped; because a
+ * node is always created after its inputs, every consumer of a value has run before the value's
+ * producer is popped, so its gradient is complete. Contributions to the same value are summed by
+ * the engine alone, in arrival order (which the creation order fixes). Leaves (parameters)
+ * accumulate into their {@link Var#grad()} as contributions arrive. No recursion: graph depth is
+ * limited only by memory.
+ *
+ * <p>Nodes that extend the graph during backward (checkpoints) call {@link #deliver(Var, Tensor)}
+ * on the gradients of the values they recomputed; those new nodes have the largest creation
+ * numbers and so are processed next.
+ */
+public final class Backward {
+    private final PriorityQueue<Node> ready =
+            new PriorityQueue<>(64, (a, b) -> Long.compare(b.id, a.id));
+    private final boolean retainGraph;
+    /** The node being run when anomaly mode is on (its gradients are checked), else null. */
+    private Node anomalyNode;
+    /** The node being run when anomaly mode is on (its gradients are checked), else null. */
+    private Backward(boolean retainGraph) {
+        this.retainGraph = retainGraph;
+    }
+
+    /** Whether this pass keeps saved tensors for another backward. */
+    public boolean retainsGraph() {
+        return retainGraph;
+    }
+
+    static void run(Var root, Tensor seed, boolean retainGraph) {
+        Backward engine = new Backward(retainGraph);
+        try (NoGrad scope = NoGrad.enter()) {
+            engine.deliver(root, seed);
+            engine.drain();
+        } catch (RuntimeException | Error e) {
+            engine.abandon();
+            throw e;
+        }
+    }
+
+    private void drain() {
+        boolean anomaly = Anomaly.isEnabled();
+        while (!ready.isEmpty()) {
+            Node node = ready.poll();
+            if (node.isReleased()) {
+                throw node.freedError();
+            }
+            Tensor[] grads = node.pending;
+            node.pending = null;
+            node.pendingOwned = null;
+            node.queued = false;
+            for (int s = 0; s < grads.length; s++) {
+                if (grads[s] != null) {
+                    node.runHooks(s, grads[s]);
+                }
+            }
+            anomalyNode = anomaly ? node : null;
+            node.run(grads, this);
+            if (!retainGraph) {
+                node.release();
+            }
+        }
+    }
+
+    /** Hands the gradient of {@code target} (a value this node recomputed, for example) to the engine. */
+    public void deliver(Var target, Tensor grad) {
+        if (!target.requiresGrad()) {
+            return;
+        }
+        if (!grad.hasShape(target.value().shape())) {
+            throw new IllegalArgumentException("gradient of shape " + Shape.format(grad.shape())
+                    + " does not match the value's shape " + Shape.format(target.value().shape()));
+        }
+        accumulate(target.node, target.slot, grad);
+    }
+
+    void deliver(Node from, int input, Node to, int slot, Tensor grad) {
+        if (!grad.hasShape(to.outputShape(slot))) {
+            throw new IllegalStateException("backward of '" + from.name() + "' returned a gradient of shape "
+                    + Shape.format(grad.shape()) + " for its input " + input + ", whose shape is "
+                    + to.outputShapeString(slot));
+        }
+        if (anomalyNode != null) {
+            Anomaly.checkBackward(from, input, grad);
+        }
+        accumulate(to, slot, grad);
+    }
+
+    private void accumulate(Node to, int slot, Tensor grad) {
+        if (to instanceof Leaf) {
+            ((Leaf) to).accumulate(grad);
+            return;
+        }
+        if (to.pending == null) {
+            to.pending = new Tensor[to.outputCount()];
+            to.pendingOwned = new boolean[to.outputCount()];
+        }
+        Tensor current = to.pending[slot];
+        if (current == null) {
+            to.pending[slot] = grad; // borrowed: copied before any in-place update
+        } else if (to.pendingOwned[slot]) {
+            current.addInPlace(grad);
+        } else {
+            to.pending[slot] = current.add(grad);
+            to.pendingOwned[slot] = true;
+        }
+        if (!to.queued) {
+            to.queued = true;
+            ready.add(to);
+        }
+    }
+
+    /** After a failure: forget partial gradients so the graph can be differentiated again. */
+    private void abandon() {
+        for (Node n : ready) {
+            n.pending = null;
+            n.pendingOwned = null;
+            n.queued = false;
+        }
+        ready.clear();
+    }
+}

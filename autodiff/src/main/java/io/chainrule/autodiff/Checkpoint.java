@@ -1,0 +1,165 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * Checkpointing: recompute a segment in backward instead of storing its activations.
+ *
+ * <pre>{@code
+ * Var[] out = Checkpoint.apply(in -> new Var[] {cell.step(in[0], x)}, h);
+ * Var y = Checkpoint.single(v -> v.tanh().tanh(), x);
+ * }</pre>
+ *
+ * <p><b>Forward</b> runs the segment under {@link NoGrad}: nothing inside it is recorded or
+ * saved; the checkpoint node keeps only its inputs (counted in {@link Memory}) and the position of
+ * the thread's {@link Rng}.
+ *
+ * <p><b>Backward</b> re-runs the segment on the same inputs with recording on and the random
+ * stream rewound, checks that every recomputed output is bitwise equal to the forward value, and
+ * hands the output gradients to the recomputed graph. The recomputed nodes are newer than anything
+ * else, so the engine differentiates them next and in their original relative order; gradients
+ * therefore reach parameters and inputs in the same order, through the same kernels, as without
+ * checkpointing, and are <em>bitwise identical</em> to them. Parameters and other values the
+ * segment captures (rather than takes as inputs) receive their gradients as usual. Checkpoints
+ * nest: an inner checkpoint is transparent during the outer forward and becomes a checkpoint node
+ * when the outer segment is recomputed.
+ *
+ * <p>While grad mode is on, the outputs of a checkpoint require gradients (whether the segment
+ * actually depends on a parameter is only known when it is recomputed). The segment must be a
+ * deterministic function of its inputs, captured values and the thread's {@link Rng}.
+ */
+public final class Checkpoint extends Node {
+
+    /** A function from input values to output values, recomputable. */
+    @FunctionalInterface
+    public interface Segment {
+        Var[] apply(Var[] inputs);
+    }
+
+    private final Segment segment;
+    private Var[] inputs;
+    private final Rng.State rngState;
+    /** A fingerprint of each forward output, to verify the recomputation without keeping the values. */
+    private final long[] fingerprints;
+    private final int[][] outputShapes;
+
+    private Checkpoint(Segment segment, Var[] inputs, Rng.State rngState, Tensor[] forwardValues) {
+        super("checkpoint", inputs);
+        this.segment = segment;
+        this.inputs = inputs.clone();
+        this.rngState = rngState;
+        this.fingerprints = new long[forwardValues.length];
+        this.outputShapes = new int[forwardValues.length][];
+        for (int i = 0; i < forwardValues.length; i++) {
+            fingerprints[i] = fingerprint(forwardValues[i]);
+            outputShapes[i] = forwardValues[i].shape();
+        }
+        for (Var v : inputs) {
+            save(v.value());
+        }
+    }
+
+    /** Runs {@code segment} on {@code inputs} as a checkpointed segment; returns its outputs. */
+    public static Var[] apply(Segment segment, Var... inputs) {
+        if (segment == null) {
+            throw new IllegalArgumentException("checkpoint segment must not be null");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                throw new IllegalArgumentException("checkpoint input " + i + " is null");
+            }
+        }
+        if (!GradMode.isEnabled()) {
+            return checked(segment.apply(inputs.clone()), "forward");
+        }
+        Rng.State state = Rng.current().snapshot();
+        Var[] out;
+        try (NoGrad scope = NoGrad.enter()) {
+            out = checked(segment.apply(inputs.clone()), "forward");
+        }
+        Tensor[] values = new Tensor[out.length];
+        for (int i = 0; i < out.length; i++) {
+            values[i] = out[i].value();
+        }
+        return new Checkpoint(segment, inputs, state, values).outputs(values);
+    }
+
+    /** Single-input, single-output form. */
+    public static Var single(UnaryOperator<Var> segment, Var input) {
+        if (segment == null) {
+            throw new IllegalArgumentException("checkpoint segment must not be null");
+        }
+        Segment s = in -> new Var[] {segment.apply(in[0])};
+        return apply(s, input)[0];
+    }
+
+    private static Var[] checked(Var[] out, String phase) {
+        if (out == null || out.length == 0) {
+            throw new IllegalStateException("checkpoint segment returned no outputs in " + phase);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                throw new IllegalStateException("checkpoint segment output " + i + " is null in " + phase);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        if (inputs == null) {
+            throw freedError();
+        }
+        Rng rng = Rng.current();
+        Rng.State resume = rng.snapshot();
+        rng.restore(rngState);
+        Var[] out;
+        try (NoGrad scope = NoGrad.enableGrad()) {
+            out = checked(segment.apply(inputs.clone()), "recomputation");
+        } finally {
+            rng.restore(resume);
+        }
+        if (out.length != fingerprints.length) {
+            throw new IllegalStateException("checkpoint segment returned " + out.length + " outputs on recomputation but "
+                    + fingerprints.length + " in forward; the segment must be deterministic");
+        }
+        for (int i = 0; i < out.length; i++) {
+            Tensor v = out[i].value();
+            if (!v.hasShape(outputShapes[i]) || fingerprint(v) != fingerprints[i]) {
+                throw new IllegalStateException("checkpoint segment output " + i + " (forward shape "
+                        + Shape.format(outputShapes[i]) + ", recomputed shape " + Shape.format(v.shape())
+                        + ") differs between forward and recomputation; the segment must be a deterministic "
+                        + "function of its inputs, captured values and Rng.current()");
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (gradOutputs[i] != null) {
+                engine.deliver(out[i], gradOutputs[i]);
+            }
+        }
+        if (!engine.retainsGraph()) {
+            release();
+        }
+    }
+
+    @Override
+    protected void release() {
+        super.release();
+        inputs = null;
+    }
+
+    /** A 64-bit fingerprint of the exact bits of a tensor. */
+    private static long fingerprint(Tensor t) {
+        double[] d = t.array();
+        int off = t.offset();
+        long h = 0x9E3779B97F4A7C15L ^ t.size();
+        for (int i = 0; i < t.size(); i++) {
+            h = (h ^ Double.doubleToRawLongBits(d[off + i])) * 0x100000001B3L;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+}

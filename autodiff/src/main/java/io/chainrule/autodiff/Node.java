@@ -1,0 +1,260 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A recorded operation: one node of the graph, with edges to the nodes that produced its inputs.
+ *
+ * <p><b>The op contract.</b> A primitive op is one small final subclass whose static
+ * {@code apply} method computes the forward value and, when {@link #recording recording}, creates
+ * the node, which {@linkplain #save saves} only what its backward needs. {@link #backward(Tensor)}
+ * returns the gradient of the loss with respect to each input given the gradient with respect to
+ * the output: the op's <em>local contribution</em>, never accumulated by the op itself. The
+ * engine sums the contributions of every use of a value (which is all weight tying needs), and an
+ * op returns {@code null} for an input that needs no gradient ({@link #needsInputGrad}) or
+ * receives none. Backward must not modify the gradient it is given or its saved tensors.
+ *
+ * <p><b>Order.</b> Every node has a creation number. Backward visits nodes in decreasing creation
+ * number, i.e. exactly reverse execution order, so gradient sums happen in an order fixed by the
+ * program, not by the graph's shape in memory; this is what makes checkpointed gradients bitwise
+ * identical to stored ones.
+ *
+ * <p>Users may define their own primitives by subclassing; see {@code io.chainrule.autodiff.op}
+ * for the built-in ones.
+ */
+public abstract class Node {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Tensor[] NONE = new Tensor[0];
+
+    final long id;
+    private final String name;
+    /** Producer of each input, or null when that input needs no gradient. */
+    final Node[] next;
+    /** Which output of the producer each input is. */
+    final int[] nextSlot;
+    private int[][] outputShapes;
+    private Tensor[] saved = NONE;
+    private long savedBytes;
+    private boolean released;
+    private final Throwable creationSite;
+    private List<Consumer<Tensor>>[] hooks;
+
+    // backward state, touched only by the engine
+    Tensor[] pending;
+    boolean[] pendingOwned;
+    boolean queued;
+
+    /**
+     * A node whose inputs are {@code inputs} (in the order backward returns their gradients).
+     * Call only when {@link #recording} is true for those inputs.
+     */
+    protected Node(String name, Var... inputs) {
+        this.id = SEQUENCE.incrementAndGet();
+        this.name = name;
+        this.next = new Node[inputs.length];
+        this.nextSlot = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Var v = inputs[i];
+            if (v.requiresGrad()) {
+                next[i] = v.node;
+                nextSlot[i] = v.slot;
+            }
+        }
+        this.creationSite = Anomaly.isEnabled() ? new Throwable("'" + name + "' created here") : null;
+    }
+
+    /** True if an op applied to these inputs must be recorded: grad mode is on and one input requires grad. */
+    public static boolean recording(Var... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Var v : inputs) {
+            if (v.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if {@code a} or {@code b} requires grad and grad mode is on (no varargs array). */
+    public static boolean recording(Var a, Var b) {
+        return GradMode.isEnabled() && (a.requiresGrad() || b.requiresGrad());
+    }
+
+    /** True if {@code a} requires grad and grad mode is on. */
+    public static boolean recording(Var a) {
+        return GradMode.isEnabled() && a.requiresGrad();
+    }
+
+    /** The operation's name, e.g. {@code "tanh"}. */
+    public final String name() {
+        return name;
+    }
+
+    /** Number of inputs. */
+    public final int inputCount() {
+        return next.length;
+    }
+
+    /** Whether backward must produce a gradient for input {@code i}. */
+    protected final boolean needsInputGrad(int i) {
+        return next[i] != null;
+    }
+
+    /** Keeps tensors for backward, counted in {@link Memory}. */
+    protected final void save(Tensor... tensors) {
+        long bytes = 0;
+        for (Tensor t : tensors) {
+            bytes += 8L * t.size();
+        }
+        Tensor[] all = Arrays.copyOf(saved, saved.length + tensors.length);
+        System.arraycopy(tensors, 0, all, saved.length, tensors.length);
+        saved = all;
+        savedBytes += bytes;
+        Memory.add(bytes);
+    }
+
+    /** The {@code i}-th saved tensor. */
+    protected final Tensor saved(int i) {
+        if (released) {
+            throw freedError();
+        }
+        return saved[i];
+    }
+
+    /** The output for a single-output op: a Var whose value is {@code value} and whose creator is this node. */
+    protected final Var output(Tensor value) {
+        outputShapes = new int[][] {value.shape()};
+        return new Var(value, this, 0);
+    }
+
+    /** The outputs of a multi-output op. */
+    protected final Var[] outputs(Tensor... values) {
+        outputShapes = new int[values.length][];
+        Var[] out = new Var[values.length];
+        for (int i = 0; i < values.length; i++) {
+            outputShapes[i] = values[i].shape();
+            out[i] = new Var(values[i], this, i);
+        }
+        return out;
+    }
+
+    final void declareOutputs(int[]... shapes) {
+        outputShapes = shapes;
+    }
+
+    final int outputCount() {
+        return outputShapes == null ? 0 : outputShapes.length;
+    }
+
+    final int[] outputShape(int slot) {
+        return outputShapes[slot];
+    }
+
+    /**
+     * Gradients with respect to the inputs given the gradient with respect to the (single) output.
+     * Entries may be {@code null} for inputs that need no gradient.
+     */
+    protected Tensor[] backward(Tensor gradOutput) {
+        throw new UnsupportedOperationException(name + " must override backward");
+    }
+
+    /**
+     * Multi-output form: {@code gradOutputs[i]} is the gradient for output {@code i}, or a zero
+     * tensor if that output received none. The default calls {@link #backward(Tensor)}.
+     */
+    protected Tensor[] backward(Tensor[] gradOutputs) {
+        return backward(gradOutputs[0]);
+    }
+
+    /**
+     * How the engine runs this node; {@code gradOutputs[i]} is null when output i received no
+     * gradient. The default fills those with zeros, computes {@link #backward(Tensor[])} and hands
+     * each input gradient to the engine. Nodes that must extend the graph during backward (a
+     * checkpoint recomputing its segment) override this.
+     */
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        for (int s = 0; s < gradOutputs.length; s++) {
+            if (gradOutputs[s] == null) {
+                gradOutputs[s] = Tensor.zeros(outputShapes[s]);
+            }
+        }
+        Tensor[] g = backward(gradOutputs);
+        if (g.length != next.length) {
+            throw new IllegalStateException("backward of '" + name + "' returned " + g.length
+                    + " gradients for " + next.length + " inputs");
+        }
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] != null && g[i] != null) {
+                engine.deliver(this, i, next[i], nextSlot[i], g[i]);
+            }
+        }
+    }
+
+    /** Frees saved tensors and subtracts them from {@link Memory}. Idempotent. */
+    protected void release() {
+        if (!released) {
+            released = true;
+            saved = NONE;
+            Memory.subtract(savedBytes);
+            savedBytes = 0;
+        }
+    }
+
+    /** True once backward freed this node (without retaining the graph). */
+    public final boolean isReleased() {
+        return released;
+    }
+
+    /** Where this node was created (only recorded in anomaly mode), or null. */
+    public final Throwable creationSite() {
+        return creationSite;
+    }
+
+    final IllegalStateException freedError() {
+        return new IllegalStateException("the graph through '" + name + "' was already freed by an earlier backward; "
+                + "call backward(seed, true) the first time to keep it for another backward"
+                + (creationSite == null ? "" : " (op created at " + Anomaly.userFrame(creationSite) + ")"));
+    }
+
+    @SuppressWarnings("unchecked")
+    final void addHook(int slot, Consumer<Tensor> hook) {
+        if (hooks == null) {
+            hooks = new List[Math.max(1, outputCount())];
+        }
+        if (hooks[slot] == null) {
+            hooks[slot] = new ArrayList<>(1);
+        }
+        hooks[slot].add(hook);
+    }
+
+    final void runHooks(int slot, Tensor grad) {
+        if (hooks != null && hooks[slot] != null) {
+            for (Consumer<Tensor> h : hooks[slot]) {
+                h.accept(grad);
+            }
+        }
+    }
+
+    /** The producers of this node's inputs (null where no gradient flows), for graph drawing. */
+    public final List<Node> inputs() {
+        return java.util.Collections.unmodifiableList(Arrays.asList(next));
+    }
+
+    /** Describes the expected shape of output {@code slot} for error messages. */
+    final String outputShapeString(int slot) {
+        return Shape.format(outputShapes[slot]);
+    }
+
+    @Override
+    public String toString() {
+        return name + "#" + id;
+    }
+}

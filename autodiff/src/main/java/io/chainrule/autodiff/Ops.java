@@ -1,0 +1,228 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.autodiff.op.Add;
+import io.chainrule.autodiff.op.BroadcastTo;
+import io.chainrule.autodiff.op.Concat;
+import io.chainrule.autodiff.op.Exp;
+import io.chainrule.autodiff.op.Log;
+import io.chainrule.autodiff.op.MatMul;
+import io.chainrule.autodiff.op.Mul;
+import io.chainrule.autodiff.op.Neg;
+import io.chainrule.autodiff.op.Permute;
+import io.chainrule.autodiff.op.Pow;
+import io.chainrule.autodiff.op.Relu;
+import io.chainrule.autodiff.op.Reshape;
+import io.chainrule.autodiff.op.ScaleGrad;
+import io.chainrule.autodiff.op.Sigmoid;
+import io.chainrule.autodiff.op.Slice;
+import io.chainrule.autodiff.op.Sum;
+import io.chainrule.autodiff.op.Tanh;
+import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
+
+/**
+ * Every differentiable operation, as static functions on {@link Var}s.
+ *
+ * <p>Primitives (one class each in {@code io.chainrule.autodiff.op}, listed in
+ * {@link io.chainrule.autodiff.op.Primitives}) carry derivative code; everything else here is
+ * composed from them and has no backward of its own: {@code sub = add(a, neg(b))},
+ * {@code div = mul(a, pow(b, -1))}, {@code mean = sum · (1/n)}, softmax and log-softmax from
+ * exp, log, sum and a detached maximum.
+ *
+ * <p>All binary elementwise operations broadcast (NumPy rules); shapes that do not fit raise
+ * {@link IllegalArgumentException} naming both shapes.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    public static Var add(Var a, Var b) {
+        return Add.apply(a, b);
+    }
+
+    /** a - b, composed as a + (-b). */
+    public static Var sub(Var a, Var b) {
+        return Add.apply(a, Neg.apply(b));
+    }
+
+    public static Var mul(Var a, Var b) {
+        return Mul.apply(a, b);
+    }
+
+    /** a / b, composed as a · b⁻¹. */
+    public static Var div(Var a, Var b) {
+        return Mul.apply(a, Pow.apply(b, -1.0));
+    }
+
+    /** c · x for a constant c. */
+    public static Var scale(Var x, double c) {
+        return Mul.apply(x, Var.constant(c));
+    }
+
+    public static Var neg(Var x) {
+        return Neg.apply(x);
+    }
+
+    /** x^p for a constant exponent p. */
+    public static Var pow(Var x, double p) {
+        return Pow.apply(x, p);
+    }
+
+    /** x², composed as pow(x, 2). */
+    public static Var square(Var x) {
+        return Pow.apply(x, 2.0);
+    }
+
+    public static Var exp(Var x) {
+        return Exp.apply(x);
+    }
+
+    public static Var log(Var x) {
+        return Log.apply(x);
+    }
+
+    public static Var tanh(Var x) {
+        return Tanh.apply(x);
+    }
+
+    public static Var sigmoid(Var x) {
+        return Sigmoid.apply(x);
+    }
+
+    public static Var relu(Var x) {
+        return Relu.apply(x);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements, rank 0. */
+    public static Var sum(Var x) {
+        return Sum.all(x);
+    }
+
+    /** Sum over axes (negative axes count from the end). */
+    public static Var sum(Var x, int[] axes, boolean keepDims) {
+        return Sum.apply(x, axes, keepDims);
+    }
+
+    /** Sum over one axis. */
+    public static Var sum(Var x, int axis, boolean keepDims) {
+        return Sum.apply(x, new int[] {axis}, keepDims);
+    }
+
+    /** Mean of all elements, rank 0, composed as sum · (1/n). */
+    public static Var mean(Var x) {
+        int n = x.value().size();
+        if (n == 0) {
+            throw new IllegalArgumentException("mean of an empty value of shape " + Shape.format(x.shape()));
+        }
+        return scale(Sum.all(x), 1.0 / n);
+    }
+
+    /** Mean over axes, composed as sum · (1/n). */
+    public static Var mean(Var x, int[] axes, boolean keepDims) {
+        int[] shape = x.shape();
+        long n = 1;
+        for (int a : axes) {
+            n *= shape[Shape.axis(a, shape.length)];
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("mean over an empty axis of shape " + Shape.format(shape));
+        }
+        return scale(Sum.apply(x, axes, keepDims), 1.0 / n);
+    }
+
+    // ------------------------------------------------------------------ shapes
+
+    public static Var reshape(Var x, int... shape) {
+        return Reshape.apply(x, shape);
+    }
+
+    /** Swaps the last two axes. */
+    public static Var transpose(Var x) {
+        return Permute.transpose(x);
+    }
+
+    /** Reorders axes: output axis i is input axis {@code perm[i]}. */
+    public static Var permute(Var x, int... perm) {
+        return Permute.apply(x, perm);
+    }
+
+    /** Elements {@code from .. to-1} along {@code axis}. */
+    public static Var slice(Var x, int axis, int from, int to) {
+        return Slice.apply(x, axis, from, to);
+    }
+
+    /** Joins values along {@code axis}. */
+    public static Var concat(int axis, Var... xs) {
+        return Concat.apply(axis, xs);
+    }
+
+    /** Expands x to {@code shape} by broadcasting. */
+    public static Var broadcastTo(Var x, int... shape) {
+        return BroadcastTo.apply(x, shape);
+    }
+
+    // ------------------------------------------------------------------ products
+
+    /**
+     * The generalized product {@code prod} of the BPTT chapter: a rank-0 operand scales the other
+     * (elementwise product); otherwise the matrix product with NumPy {@code matmul} rules —
+     * vector·vector is the dot product, matrix·vector, vector·matrix, matrix·matrix, and batched
+     * products whose leading axes broadcast. Shapes that do not fit raise an error naming both.
+     */
+    public static Var prod(Var a, Var b) {
+        if (a.value().rank() == 0 || b.value().rank() == 0) {
+            return Mul.apply(a, b);
+        }
+        return MatMul.apply(a, false, b, false);
+    }
+
+    /** {@code op(a) · op(b)} where op transposes the last two axes when its flag is set (no copy). */
+    public static Var matmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        return MatMul.apply(a, transposeA, b, transposeB);
+    }
+
+    // ------------------------------------------------------------------ gradient paths
+
+    /** The same value with no gradient path: nothing upstream of the result receives gradient through it. */
+    public static Var detach(Var x) {
+        return x.requiresGrad() ? Var.constant(x.value()) : x;
+    }
+
+    /**
+     * Identity forward; backward multiplies the gradient by {@code xi} ({@code 0} cuts the path).
+     * The building block of randomized truncation.
+     */
+    public static Var scaleGrad(Var x, double xi) {
+        return ScaleGrad.apply(x, xi);
+    }
+
+    // ------------------------------------------------------------------ softmax family (composites)
+
+    /**
+     * Numerically stable softmax along {@code axis}: exp(x - m) / Σ exp(x - m) with m the
+     * (detached) maximum along the axis; subtracting a constant does not change the result or its
+     * gradient, and keeps exp from overflowing.
+     */
+    public static Var softmax(Var x, int axis) {
+        Var shifted = sub(x, Var.constant(x.value().max(new int[] {axis}, true)));
+        Var e = exp(shifted);
+        return div(e, sum(e, axis, true));
+    }
+
+    /** Numerically stable log-softmax along {@code axis}: (x - m) - log Σ exp(x - m). */
+    public static Var logSoftmax(Var x, int axis) {
+        Var shifted = sub(x, Var.constant(x.value().max(new int[] {axis}, true)));
+        return sub(shifted, log(sum(exp(shifted), axis, true)));
+    }
+
+    /** log Σ exp(x) along {@code axis} (kept with size 1), stably. */
+    public static Var logSumExp(Var x, int axis) {
+        Tensor m = x.value().max(new int[] {axis}, true);
+        Var shifted = sub(x, Var.constant(m));
+        return add(log(sum(exp(shifted), axis, true)), Var.constant(m));
+    }
+}

@@ -1,0 +1,48 @@
+package io.chainrule.autodiff.op;
+
+import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
+
+/**
+ * {@code y = x^p} for a constant exponent p ({@link Math#pow}). Backward:
+ * {@code dx = g · p · x^(p-1)}. Saves x.
+ */
+public final class Pow extends Node {
+    private final double p;
+
+    private Pow(Var x, double p) {
+        super("pow", x);
+        this.p = p;
+        save(x.value());
+    }
+
+    public static Var apply(Var x, double p) {
+        Tensor y = x.value().pow(p);
+        Anomaly.checkForward("pow", y);
+        return recording(x) ? new Pow(x, p).output(y) : Var.constant(y);
+    }
+
+    /** The constant exponent. */
+    public double exponent() {
+        return p;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Tensor x = saved(0);
+        double[] gx = new double[x.size()];
+        double[] xd = x.array();
+        double[] gd = g.array();
+        int xo = x.offset();
+        int go = g.offset();
+        double q = p - 1;
+        for (int i = 0; i < gx.length; i++) {
+            double xi = xd[xo + i];
+            double d = q == 1 ? xi : q == 0 ? 1.0 : q == -2 ? 1.0 / (xi * xi) : Math.pow(xi, q);
+            gx[i] = gd[go + i] * p * d;
+        }
+        return new Tensor[] {Tensor.wrap(gx, x.shape())};
+    }
+}

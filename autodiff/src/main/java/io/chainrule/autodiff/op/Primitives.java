@@ -1,0 +1,23 @@
+package io.chainrule.autodiff.op;
+
+import io.chainrule.autodiff.Checkpoint;
+import io.chainrule.autodiff.Node;
+
+import java.util.List;
+
+/**
+ * The closed set of primitive operations: the only classes with derivative code. Everything in
+ * {@link io.chainrule.autodiff.Ops} that is not listed here is a composite of these. Each has a
+ * gradient property test; a test checks that this list and those tests agree.
+ */
+public final class Primitives {
+    private Primitives() {
+    }
+
+    /** Every primitive op, in the order of {@code Ops}. */
+    public static final List<Class<? extends Node>> ALL = List.of(
+            Add.class, Mul.class, Neg.class, Pow.class, Exp.class, Log.class,
+            Tanh.class, Sigmoid.class, Relu.class,
+            Sum.class, Reshape.class, Permute.class, Slice.class, Concat.class, BroadcastTo.class,
+            MatMul.class, ScaleGrad.class, Checkpoint.class);
+}

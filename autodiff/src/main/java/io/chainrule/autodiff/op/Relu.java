@@ -1,0 +1,34 @@
+package io.chainrule.autodiff.op;
+
+import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
+
+/** {@code y = max(x, 0)}. Backward: {@code dx = g ⊙ [x > 0]} (0 at the kink). Saves y. */
+public final class Relu extends Node {
+    private Relu(Var x, Tensor y) {
+        super("relu", x);
+        save(y);
+    }
+
+    public static Var apply(Var x) {
+        Tensor y = x.value().relu();
+        Anomaly.checkForward("relu", y);
+        return recording(x) ? new Relu(x, y).output(y) : Var.constant(y);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Tensor y = saved(0);
+        double[] out = new double[y.size()];
+        double[] yd = y.array();
+        double[] gd = g.array();
+        int yo = y.offset();
+        int go = g.offset();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = yd[yo + i] > 0 ? gd[go + i] : 0.0;
+        }
+        return new Tensor[] {Tensor.wrap(out, y.shape())};
+    }
+}

@@ -1,0 +1,40 @@
+package io.chainrule.autodiff.op;
+
+import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
+
+/**
+ * Identity forward; backward multiplies the incoming gradient by a constant {@code xi}
+ * ({@code xi = 0} cuts the path: nothing upstream is visited through it). Used by randomized
+ * truncation, where xi is 0 or 1/π. Saves nothing.
+ */
+public final class ScaleGrad extends Node {
+    private final double xi;
+
+    private ScaleGrad(Var x, double xi) {
+        super("scale_grad", x);
+        this.xi = xi;
+    }
+
+    public static Var apply(Var x, double xi) {
+        if (!Double.isFinite(xi)) {
+            throw new IllegalArgumentException("gradient scale must be finite, got " + xi);
+        }
+        return recording(x) ? new ScaleGrad(x, xi).output(x.value()) : Var.constant(x.value());
+    }
+
+    /** The gradient multiplier. */
+    public double scale() {
+        return xi;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        if (xi == 0.0) {
+            return new Tensor[] {null};
+        }
+        return new Tensor[] {xi == 1.0 ? g : g.mul(xi)};
+    }
+}

@@ -1,2 +1,0 @@
-/** chainrule autodiff. */
-package io.chainrule.autodiff;

@@ -1,0 +1,107 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackwardTest {
+
+    @Test
+    void scalarChainRule() {
+        // L = tanh(w * x)², dL/dw = 2 tanh(wx) (1 - tanh²(wx)) x
+        Var w = Var.param(Tensor.scalar(0.7), "w");
+        Var x = Var.constant(1.3);
+        Var t = w.mul(x).tanh();
+        t.mul(t).backward();
+        double th = Math.tanh(0.7 * 1.3);
+        assertEquals(2 * th * (1 - th * th) * 1.3, w.grad().item(), 1e-15);
+    }
+
+    @Test
+    void aLeafUsedThreeTimesGetsTheSumOfItsContributions() {
+        Var w = Var.param(Tensor.scalar(2.0));
+        Var y = w.mul(Var.constant(3)).add(w.mul(Var.constant(5))).add(w.mul(w));
+        y.backward();
+        assertEquals(3 + 5 + 2 * 2.0, w.grad().item(), 0.0);
+    }
+
+    @Test
+    void nothingUpstreamOfADetachReceivesGradient() {
+        Var w = Var.param(Tensor.scalar(2.0));
+        Var v = Var.param(Tensor.scalar(3.0));
+        Var y = w.mul(v).detach().mul(v);
+        y.backward();
+        assertNull(w.grad());
+        assertEquals(6.0, v.grad().item(), 0.0);
+    }
+
+    @Test
+    void aChainOfOneHundredThousandOpsDifferentiatesWithoutRecursion() {
+        Var w = Var.param(Tensor.scalar(1.0));
+        Var h = w;
+        for (int i = 0; i < 100_000; i++) {
+            h = h.mul(Var.constant(1.0));
+        }
+        h.backward();
+        assertEquals(1.0, w.grad().item(), 0.0);
+    }
+
+    @Test
+    void aSecondBackwardThroughAFreedGraphIsAClearError() {
+        Var w = Var.param(Tensor.vector(1, 2, 3));
+        Var y = w.tanh().sum();
+        y.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+    }
+
+    @Test
+    void retainGraphAllowsASecondBackwardThatAccumulates() {
+        Var w = Var.param(Tensor.vector(1, 2, 3));
+        Var y = w.tanh().sum();
+        y.backward(Tensor.scalar(1.0), true);
+        Tensor first = w.grad().copy();
+        y.backward();
+        assertTrue(w.grad().allClose(first.mul(2.0), 0, 0));
+    }
+
+    @Test
+    void backwardOnANonScalarNeedsASeed() {
+        Var w = Var.param(Tensor.vector(1, 2, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.tanh().backward());
+        assertTrue(e.getMessage().contains("[3]"), e.getMessage());
+    }
+
+    @Test
+    void checkpointedGradientsAreBitwiseIdentical() {
+        Tensor init = Tensor.randn(7L, 0.5, 4, 4);
+        Tensor h0 = Tensor.randn(8L, 1.0, 3, 4);
+        Tensor[] grads = new Tensor[2];
+        for (int mode = 0; mode < 2; mode++) {
+            Var w = Var.param(init.copy());
+            Var h = Var.constant(h0);
+            Var loss = Var.constant(0.0);
+            for (int seg = 0; seg < 5; seg++) {
+                Checkpoint.Segment s = in -> {
+                    Var hh = in[0];
+                    Var acc = in[1];
+                    for (int t = 0; t < 4; t++) {
+                        hh = hh.prod(w).tanh();
+                        acc = acc.add(hh.mul(hh).sum());
+                    }
+                    return new Var[] {hh, acc};
+                };
+                Var[] out = mode == 0 ? s.apply(new Var[] {h, loss}) : Checkpoint.apply(s, h, loss);
+                h = out[0];
+                loss = out[1];
+            }
+            loss.backward();
+            grads[mode] = w.grad();
+        }
+        assertTrue(grads[0].bitwiseEquals(grads[1]), () -> grads[0] + " vs " + grads[1]);
+    }
+}
