@@ -167,8 +167,9 @@ public abstract class Node {
     }
 
     /**
-     * Multi-output form: {@code gradOutputs[i]} is the gradient for output {@code i}, or a zero
-     * tensor if that output received none. The default calls {@link #backward(Tensor)}.
+     * Multi-output form: {@code gradOutputs[i]} is the gradient for output {@code i}, or
+     * {@code null} if that output received none (a single-output node is only run when its output
+     * received a gradient). The default calls {@link #backward(Tensor)}.
      */
     protected Tensor[] backward(Tensor[] gradOutputs) {
         return backward(gradOutputs[0]);
@@ -176,16 +177,11 @@ public abstract class Node {
 
     /**
      * How the engine runs this node; {@code gradOutputs[i]} is null when output i received no
-     * gradient. The default fills those with zeros, computes {@link #backward(Tensor[])} and hands
-     * each input gradient to the engine. Nodes that must extend the graph during backward (a
-     * checkpoint recomputing its segment) override this.
+     * gradient. The default computes {@link #backward(Tensor[])} and hands each input gradient to
+     * the engine. Nodes that must extend the graph during backward (a checkpoint recomputing its
+     * segment) override this.
      */
     protected void run(Tensor[] gradOutputs, Backward engine) {
-        for (int s = 0; s < gradOutputs.length; s++) {
-            if (gradOutputs[s] == null) {
-                gradOutputs[s] = Tensor.zeros(outputShapes[s]);
-            }
-        }
         Tensor[] g = backward(gradOutputs);
         if (g.length != next.length) {
             throw new IllegalStateException("backward of '" + name + "' returned " + g.length

@@ -15,6 +15,7 @@ import io.chainrule.autodiff.op.Reshape;
 import io.chainrule.autodiff.op.ScaleGrad;
 import io.chainrule.autodiff.op.Sigmoid;
 import io.chainrule.autodiff.op.Slice;
+import io.chainrule.autodiff.op.Split;
 import io.chainrule.autodiff.op.Sum;
 import io.chainrule.autodiff.op.Tanh;
 import io.chainrule.core.Shape;
@@ -153,6 +154,32 @@ public final class Ops {
     /** Elements {@code from .. to-1} along {@code axis}. */
     public static Var slice(Var x, int axis, int from, int to) {
         return Slice.apply(x, axis, from, to);
+    }
+
+    /** Consecutive parts of {@code sizes[i]} elements along {@code axis} (one node, many outputs). */
+    public static Var[] split(Var x, int axis, int... sizes) {
+        return Split.apply(x, axis, sizes);
+    }
+
+    /** The sub-values at each position of {@code axis}, with that axis removed (one node, many outputs). */
+    public static Var[] unstack(Var x, int axis) {
+        return Split.unstack(x, axis);
+    }
+
+    /** Stacks values of equal shape along a new leading axis, composed as concat of reshapes. */
+    public static Var stack(Var... xs) {
+        if (xs == null || xs.length == 0) {
+            throw new IllegalArgumentException("stack needs at least one value");
+        }
+        Var[] parts = new Var[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            int[] s = xs[i].shape();
+            int[] withAxis = new int[s.length + 1];
+            withAxis[0] = 1;
+            System.arraycopy(s, 0, withAxis, 1, s.length);
+            parts[i] = Reshape.apply(xs[i], withAxis);
+        }
+        return Concat.apply(0, parts);
     }
 
     /** Joins values along {@code axis}. */

@@ -18,6 +18,6 @@ public final class Primitives {
     public static final List<Class<? extends Node>> ALL = List.of(
             Add.class, Mul.class, Neg.class, Pow.class, Exp.class, Log.class,
             Tanh.class, Sigmoid.class, Relu.class,
-            Sum.class, Reshape.class, Permute.class, Slice.class, Concat.class, BroadcastTo.class,
+            Sum.class, Reshape.class, Permute.class, Slice.class, Split.class, Concat.class, BroadcastTo.class,
             MatMul.class, ScaleGrad.class, Checkpoint.class);
 }
