@@ -1,0 +1,70 @@
+package io.chainrule.rnn;
+
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The output layer {@code o_t = W_qh h_t (+ c)}: batched rows {@code o = h W_qhᵀ + c}, with
+ * {@code weight} [Q, H] and optional {@code bias} [Q] (PyTorch {@code nn.Linear} layout and names).
+ * Initialized uniform in [-1/sqrt(H), 1/sqrt(H)).
+ */
+public final class OutputLayer {
+    private final Var weight;
+    private final Var bias;
+
+    public OutputLayer(int hiddenSize, int outputSize, boolean withBias, long seed) {
+        this(hiddenSize, outputSize, withBias, new Well19937c(seed));
+    }
+
+    public OutputLayer(int hiddenSize, int outputSize, boolean withBias, RandomGenerator rng) {
+        if (hiddenSize <= 0 || outputSize <= 0) {
+            throw new IllegalArgumentException("OutputLayer: sizes must be positive, got hidden " + hiddenSize
+                    + ", output " + outputSize);
+        }
+        double k = 1.0 / Math.sqrt(hiddenSize);
+        this.weight = Var.param(Tensor.uniform(rng, -k, k, outputSize, hiddenSize), "weight");
+        this.bias = withBias ? Var.param(Tensor.uniform(rng, -k, k, outputSize), "bias") : null;
+    }
+
+    /** Given weights: W_qh [Q, H], bias [Q] or null. */
+    public OutputLayer(Tensor weight, Tensor bias) {
+        if (weight == null || weight.rank() != 2) {
+            throw new IllegalArgumentException("OutputLayer: weight must be a [Q, H] matrix");
+        }
+        if (bias != null && !bias.hasShape(weight.dim(0))) {
+            throw new IllegalArgumentException("OutputLayer: bias must have shape [" + weight.dim(0) + "], got "
+                    + java.util.Arrays.toString(bias.shape()));
+        }
+        this.weight = Var.param(weight, "weight");
+        this.bias = bias == null ? null : Var.param(bias, "bias");
+    }
+
+    /** o = h W_qhᵀ (+ c) for h of shape [B, H] (or [N, H]). */
+    public Var apply(Var h) {
+        Var o = Ops.matmul(h, false, weight, true);
+        return bias == null ? o : o.add(bias);
+    }
+
+    public Var weight() {
+        return weight;
+    }
+
+    public Var bias() {
+        return bias;
+    }
+
+    public List<Var> parameters() {
+        List<Var> ps = new ArrayList<>();
+        ps.add(weight);
+        if (bias != null) {
+            ps.add(bias);
+        }
+        return ps;
+    }
+}

@@ -1,0 +1,66 @@
+package io.chainrule.rnn.bptt;
+
+/** The built-in BPTT strategies. */
+public final class Bptt {
+    private Bptt() {
+    }
+
+    /** Full BPTT. */
+    public static BpttStrategy full() {
+        return FullBptt.INSTANCE;
+    }
+
+    /** Regular truncation every {@code tau} steps ({@code tau > 0}). */
+    public static BpttStrategy truncated(int tau) {
+        return new TruncatedBptt(tau);
+    }
+
+    /** Randomized truncation with a constant keep probability {@code pi} in (0, 1], seeded. */
+    public static BpttStrategy randomized(double pi, long seed) {
+        return new RandomizedTruncation(new double[] {pi}, seed);
+    }
+
+    /** Randomized truncation with a per-step keep probability schedule π_t in (0, 1], seeded. */
+    public static BpttStrategy randomized(double[] piSchedule, long seed) {
+        return new RandomizedTruncation(piSchedule, seed);
+    }
+
+    /** Randomized truncation with fixed draws ξ_t (for checking against finite differences). */
+    public static BpttStrategy randomizedWithDraws(double... xi) {
+        return new RandomizedTruncation(xi);
+    }
+
+    /** The ξ_t drawn by the last unroll of a randomized strategy. */
+    public static double[] lastDraws(BpttStrategy strategy) {
+        if (!(strategy instanceof RandomizedTruncation)) {
+            throw new IllegalArgumentException(strategy.name() + " is not a randomized truncation");
+        }
+        return ((RandomizedTruncation) strategy).lastDraws();
+    }
+
+    /**
+     * Parses a strategy name as the command line writes it: {@code full}, {@code truncated:TAU},
+     * {@code randomized:PI} (seeded with {@code seed}).
+     */
+    public static BpttStrategy parse(String spec, long seed) {
+        if (spec == null) {
+            throw new IllegalArgumentException("strategy must not be null");
+        }
+        String s = spec.trim();
+        try {
+            if (s.equals("full")) {
+                return full();
+            }
+            if (s.startsWith("truncated:")) {
+                return truncated(Integer.parseInt(s.substring("truncated:".length())));
+            }
+            if (s.startsWith("randomized:")) {
+                return randomized(Double.parseDouble(s.substring("randomized:".length())), seed);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cannot parse BPTT strategy '" + spec + "': " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("unknown BPTT strategy '" + spec
+                + "'; expected full, truncated:TAU, randomized:PI, checkpoint:sqrt or checkpoint:slots=S");
+    }
+}

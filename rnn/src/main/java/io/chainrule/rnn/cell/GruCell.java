@@ -1,0 +1,89 @@
+package io.chainrule.rnn.cell;
+
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Var;
+import io.chainrule.rnn.Cell;
+import io.chainrule.rnn.Params;
+import io.chainrule.rnn.State;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.List;
+
+/**
+ * The GRU, with PyTorch's {@code nn.GRU} equations, gate order (r, z, n) and weight layout:
+ * <pre>
+ * r = σ(x W_irᵀ + b_ir + h W_hrᵀ + b_hr)
+ * z = σ(x W_izᵀ + b_iz + h W_hzᵀ + b_hz)
+ * n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn))
+ * h' = (1 - z) ⊙ n + z ⊙ h
+ * </pre>
+ * {@code weight_ih_l0} [3H, D] stacks W_ir, W_iz, W_in; {@code weight_hh_l0} [3H, H] stacks
+ * W_hr, W_hz, W_hn; {@code bias_ih_l0} and {@code bias_hh_l0} are [3H]. The input product and
+ * b_ih are hoisted out of the time loop (b_hn sits inside r ⊙ (...) and stays in the step).
+ */
+public final class GruCell implements Cell {
+    private final int inputSize;
+    private final int hiddenSize;
+    private final Var wIh;
+    private final Var wHh;
+    private final Var bIh;
+    private final Var bHh;
+
+    public GruCell(int inputSize, int hiddenSize, long seed) {
+        this(inputSize, hiddenSize, new Well19937c(seed));
+    }
+
+    public GruCell(int inputSize, int hiddenSize, RandomGenerator rng) {
+        Init.checkSizes("GruCell", inputSize, hiddenSize);
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", 3 * hiddenSize, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", 3 * hiddenSize, hiddenSize);
+        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", 3 * hiddenSize);
+        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", 3 * hiddenSize);
+    }
+
+    public Var weightHh() {
+        return wHh;
+    }
+
+    @Override
+    public List<Var> parameters() {
+        return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public Var prepareInputs(Var inputs, Params p) {
+        return Init.project(inputs, p.get(wIh), p.get(bIh));
+    }
+
+    @Override
+    public State step(Var input, State previous, Params p) {
+        int h = hiddenSize;
+        Var hPrev = previous.h();
+        Var hh = Ops.matmul(hPrev, false, p.get(wHh), true).add(p.get(bHh));
+        Var[] xi = Ops.split(input, 1, h, h, h);
+        Var[] hi = Ops.split(hh, 1, h, h, h);
+        Var r = xi[0].add(hi[0]).sigmoid();
+        Var z = xi[1].add(hi[1]).sigmoid();
+        Var n = xi[2].add(r.mul(hi[2])).tanh();
+        // h' = (1 - z) n + z h = n + z (h - n)
+        return State.of(n.add(z.mul(hPrev.sub(n))));
+    }
+
+    @Override
+    public String name() {
+        return "gru";
+    }
+}

@@ -1,0 +1,95 @@
+package io.chainrule.rnn.cell;
+
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Var;
+import io.chainrule.rnn.Cell;
+import io.chainrule.rnn.Params;
+import io.chainrule.rnn.State;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.List;
+
+/**
+ * The LSTM, with PyTorch's {@code nn.LSTM} equations, gate order (i, f, g, o) and weight layout:
+ * <pre>
+ * i = σ(x W_iiᵀ + b_ii + h W_hiᵀ + b_hi)
+ * f = σ(x W_ifᵀ + b_if + h W_hfᵀ + b_hf)
+ * g = tanh(x W_igᵀ + b_ig + h W_hgᵀ + b_hg)
+ * o = σ(x W_ioᵀ + b_io + h W_hoᵀ + b_ho)
+ * c' = f ⊙ c + i ⊙ g
+ * h' = o ⊙ tanh(c')
+ * </pre>
+ * {@code weight_ih_l0} [4H, D], {@code weight_hh_l0} [4H, H], {@code bias_ih_l0} and
+ * {@code bias_hh_l0} [4H]. The state is (h, c). The input product and both biases are hoisted out
+ * of the time loop.
+ */
+public final class LstmCell implements Cell {
+    private final int inputSize;
+    private final int hiddenSize;
+    private final Var wIh;
+    private final Var wHh;
+    private final Var bIh;
+    private final Var bHh;
+
+    public LstmCell(int inputSize, int hiddenSize, long seed) {
+        this(inputSize, hiddenSize, new Well19937c(seed));
+    }
+
+    public LstmCell(int inputSize, int hiddenSize, RandomGenerator rng) {
+        Init.checkSizes("LstmCell", inputSize, hiddenSize);
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", 4 * hiddenSize, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", 4 * hiddenSize, hiddenSize);
+        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", 4 * hiddenSize);
+        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", 4 * hiddenSize);
+    }
+
+    public Var weightHh() {
+        return wHh;
+    }
+
+    @Override
+    public List<Var> parameters() {
+        return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public int stateParts() {
+        return 2;
+    }
+
+    @Override
+    public Var prepareInputs(Var inputs, Params p) {
+        return Init.project(inputs, p.get(wIh), p.get(bIh).add(p.get(bHh)));
+    }
+
+    @Override
+    public State step(Var input, State previous, Params p) {
+        int h = hiddenSize;
+        Var gates = input.add(Ops.matmul(previous.h(), false, p.get(wHh), true));
+        Var[] parts = Ops.split(gates, 1, h, h, h, h);
+        Var i = parts[0].sigmoid();
+        Var f = parts[1].sigmoid();
+        Var g = parts[2].tanh();
+        Var o = parts[3].sigmoid();
+        Var c = f.mul(previous.get(1)).add(i.mul(g));
+        return State.of(o.mul(c.tanh()), c);
+    }
+
+    @Override
+    public String name() {
+        return "lstm";
+    }
+}

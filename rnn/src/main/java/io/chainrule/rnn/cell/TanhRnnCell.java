@@ -1,0 +1,75 @@
+package io.chainrule.rnn.cell;
+
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Var;
+import io.chainrule.rnn.Cell;
+import io.chainrule.rnn.Params;
+import io.chainrule.rnn.State;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.List;
+
+/**
+ * The tanh RNN with biases, laid out as PyTorch's {@code nn.RNN} (one layer):
+ * {@code h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh)} with {@code weight_ih_l0} [H, D],
+ * {@code weight_hh_l0} [H, H], {@code bias_ih_l0} [H], {@code bias_hh_l0} [H]. (The chapter's
+ * {@code tanh(W h + U x + b)} with W = W_hh, U = W_ih, b = b_ih + b_hh.) The input product and both
+ * biases are hoisted out of the time loop.
+ */
+public final class TanhRnnCell implements Cell {
+    private final int inputSize;
+    private final int hiddenSize;
+    private final Var wIh;
+    private final Var wHh;
+    private final Var bIh;
+    private final Var bHh;
+
+    public TanhRnnCell(int inputSize, int hiddenSize, long seed) {
+        this(inputSize, hiddenSize, new Well19937c(seed));
+    }
+
+    public TanhRnnCell(int inputSize, int hiddenSize, RandomGenerator rng) {
+        Init.checkSizes("TanhRnnCell", inputSize, hiddenSize);
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", hiddenSize, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", hiddenSize, hiddenSize);
+        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", hiddenSize);
+        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", hiddenSize);
+    }
+
+    public Var weightHh() {
+        return wHh;
+    }
+
+    @Override
+    public List<Var> parameters() {
+        return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public Var prepareInputs(Var inputs, Params p) {
+        return Init.project(inputs, p.get(wIh), p.get(bIh).add(p.get(bHh)));
+    }
+
+    @Override
+    public State step(Var input, State previous, Params p) {
+        return State.of(input.add(Ops.matmul(previous.h(), false, p.get(wHh), true)).tanh());
+    }
+
+    @Override
+    public String name() {
+        return "rnn";
+    }
+}

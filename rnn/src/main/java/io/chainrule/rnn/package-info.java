@@ -1,2 +1,0 @@
-/** chainrule rnn. */
-package io.chainrule.rnn;
