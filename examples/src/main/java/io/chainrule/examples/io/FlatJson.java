@@ -1,0 +1,93 @@
+package io.chainrule.examples.io;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A JSON object of named scalars (strings, numbers, booleans): config.json and summary.json.
+ * Written pretty-printed in the map's order; read strictly (duplicate keys, nesting and other
+ * JSON values are errors naming the file and key).
+ */
+public final class FlatJson {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private FlatJson() {
+    }
+
+    /** The JSON text of {@code values} (String, Number or Boolean each). */
+    public static String format(Map<String, ?> values) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            for (Map.Entry<String, ?> e : values.entrySet()) {
+                Object v = e.getValue();
+                if (v instanceof String s) {
+                    g.writeStringField(e.getKey(), s);
+                } else if (v instanceof Integer || v instanceof Long) {
+                    g.writeNumberField(e.getKey(), ((Number) v).longValue());
+                } else if (v instanceof Number n) {
+                    g.writeNumberField(e.getKey(), n.doubleValue());
+                } else if (v instanceof Boolean b) {
+                    g.writeBooleanField(e.getKey(), b);
+                } else {
+                    throw new IllegalArgumentException("cannot write " + e.getKey() + " = " + v + " as a JSON scalar");
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory failed", e);
+        }
+        return w + "\n";
+    }
+
+    /** Writes atomically. */
+    public static void write(Path file, Map<String, ?> values) throws IOException {
+        AtomicFile.writeString(file, format(values));
+    }
+
+    /** Reads a flat object: values are String, Long, Double or Boolean. */
+    public static Map<String, Object> read(Path file) throws IOException {
+        return parse(Files.readString(file), file.toString());
+    }
+
+    static Map<String, Object> parse(String text, String source) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException(source + " is not a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String key = p.currentName();
+                JsonToken v = p.nextToken();
+                Object value = switch (v) {
+                    case VALUE_STRING -> p.getText();
+                    case VALUE_NUMBER_INT -> p.getLongValue();
+                    case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                    case VALUE_TRUE -> Boolean.TRUE;
+                    case VALUE_FALSE -> Boolean.FALSE;
+                    default -> throw new IOException(source + ": '" + key + "' must be a string, number or boolean");
+                };
+                if (out.put(key, value) != null) {
+                    throw new IOException(source + " has the key '" + key + "' twice");
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new IOException(source + " has content after its JSON object");
+            }
+        } catch (JacksonException e) {
+            throw new IOException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        return out;
+    }
+}

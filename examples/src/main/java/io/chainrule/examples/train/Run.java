@@ -1,0 +1,123 @@
+package io.chainrule.examples.train;
+
+import io.chainrule.examples.io.FlatJson;
+import io.chainrule.examples.model.Model;
+import io.chainrule.examples.plot.LossPlot;
+import io.chainrule.examples.task.Task;
+import io.chainrule.examples.task.Tasks;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A training run in a directory: started fresh or resumed from its last checkpoint, then trained and evaluated. */
+public final class Run {
+    private final TrainConfig config;
+    private final Task task;
+    private final Model model;
+    private final RunFiles files;
+    private final Trainer trainer;
+
+    private Run(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners) {
+        this.config = config;
+        this.task = task;
+        this.model = model;
+        this.files = files;
+        this.trainer = new Trainer(config, task, model, files, listeners);
+    }
+
+    /** A new run in {@code files.dir()} (files of an earlier run there are replaced). */
+    public static Run start(TrainConfig config, RunFiles files, List<TrainingListener> listeners) throws IOException {
+        StrategySpec.parse(config.strategy());
+        Task task = Tasks.create(config.task(), config.steps(), config.batch(), config.seed(), config.textFile());
+        Model model = Model.create(config.cell(), task.inputSize(), config.hidden(), task.outputSize(),
+                Trainer.modelSeed(config.seed()));
+        Files.createDirectories(files.dir());
+        for (Path p : List.of(files.model(), files.metrics(), files.plot(), files.summary())) {
+            Files.deleteIfExists(p);
+        }
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(files.dir(), "optimizer-*.safetensors")) {
+            for (Path p : old) {
+                Files.delete(p);
+            }
+        }
+        FlatJson.write(files.config(), config.toJson(task));
+        return new Run(config, task, model, files, listeners);
+    }
+
+    /**
+     * Continues the run saved in {@code files.dir()} from its last checkpoint, with its saved
+     * config; {@code iterations}, when not null, is a new total.
+     */
+    public static Run resume(RunFiles files, Long iterations, List<TrainingListener> listeners) throws IOException {
+        Map<String, Object> json;
+        try {
+            json = FlatJson.read(files.config());
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(files.config().toString(), null, "nothing to resume in " + files.dir());
+        }
+        TrainConfig config = TrainConfig.fromJson(json, files.config().toString());
+        if (iterations != null) {
+            config = config.withIterations(iterations);
+        }
+        Task task = Tasks.create(config.task(), config.steps(), config.batch(), config.seed(), config.textFile());
+        for (Map.Entry<String, String> e : task.settings().entrySet()) {
+            if (!e.getValue().equals(json.get(e.getKey()))) {
+                throw new IllegalArgumentException("cannot resume: '" + e.getKey() + "' of the " + task.name()
+                        + " task differs from the one in " + files.config() + " (did the input file change?)");
+            }
+        }
+        Model model = Model.create(config.cell(), task.inputSize(), config.hidden(), task.outputSize(),
+                Trainer.modelSeed(config.seed()));
+        Checkpoint c = files.load();
+        if (c.iteration() >= config.iterations()) {
+            throw new IllegalArgumentException("the run in " + files.dir() + " has already done " + c.iteration()
+                    + " of its " + config.iterations() + " iterations; pass --iterations N with N > " + c.iteration()
+                    + " to continue it");
+        }
+        Run run = new Run(config, task, model, files, listeners);
+        run.trainer.restore(c, MetricsCsv.read(files.metrics()));
+        FlatJson.write(files.config(), config.toJson(task));
+        return run;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** The iteration training starts from (0 for a new run). */
+    public long startIteration() {
+        return trainer.iteration();
+    }
+
+    /** Trains to the configured number of iterations, evaluates, and writes summary.json and the final plot. */
+    public Report train() throws IOException {
+        trainer.run();
+        List<MetricsRow> rows = trainer.rows();
+        int tail = Math.max(1, rows.size() / 10);
+        double sum = 0;
+        for (MetricsRow r : rows.subList(rows.size() - tail, rows.size())) {
+            sum += r.loss();
+        }
+        Report report = new Report(task.name(), model.cellName(), trainer.iteration(),
+                rows.get(rows.size() - 1).seconds(), (long) config.steps() * config.batch(), sum / tail,
+                Evaluator.evaluate(task, model));
+        trainer.plot(List.of(
+                new LossPlot.Reference("best constant prediction", report.value("constant_loss")),
+                new LossPlot.Reference("held-out loss", report.value("loss"))));
+        FlatJson.write(files.summary(), report.toJson());
+        return report;
+    }
+}

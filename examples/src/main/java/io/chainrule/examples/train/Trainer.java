@@ -1,0 +1,156 @@
+package io.chainrule.examples.train;
+
+import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
+import io.chainrule.examples.model.Model;
+import io.chainrule.examples.plot.LossPlot;
+import io.chainrule.examples.task.Batch;
+import io.chainrule.examples.task.Seeds;
+import io.chainrule.examples.task.Task;
+import io.chainrule.rnn.SequenceLoss;
+import io.chainrule.rnn.State;
+import io.chainrule.rnn.Unroll;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop. Each iteration: the task's batch for that iteration; the initial state is the
+ * state carried from the previous batch (streaming tasks; its value only, the gradient path cut)
+ * or zero; the loss unrolled under the BPTT strategy; backward (which frees the saved activations,
+ * so no graph outlives the iteration); global-norm clipping; an Adam step. Every
+ * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png.
+ *
+ * <p>Everything an iteration depends on is either in the checkpoint (parameters, Adam's moments,
+ * the carried state) or a fixed function of (seed, iteration) (the batch, the random truncation
+ * draws), so a resumed run ends bitwise equal to an uninterrupted one.
+ */
+public final class Trainer {
+    private static final Var ZERO = Var.constant(0.0);
+
+    private final TrainConfig config;
+    private final Task task;
+    private final Model model;
+    private final Adam adam;
+    private final StrategySpec strategy;
+    private final RunFiles files;
+    private final List<TrainingListener> listeners;
+    private final List<MetricsRow> rows = new ArrayList<>();
+    private long iteration;
+    private double secondsBefore;
+    private State carry;
+
+    public Trainer(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners) {
+        this.config = config;
+        this.task = task;
+        this.model = model;
+        this.adam = new Adam(model.parameters(), config.lr());
+        this.strategy = StrategySpec.parse(config.strategy());
+        this.files = files;
+        this.listeners = listeners;
+    }
+
+    /** Continues from {@code c}; {@code history} are the metrics rows up to its iteration. */
+    public void restore(Checkpoint c, List<MetricsRow> history) {
+        model.load(c.parameters());
+        adam.load(c.optimizerSteps(), c.optimizerState());
+        iteration = c.iteration();
+        secondsBefore = c.seconds();
+        if (c.carry().length > 0) {
+            Var[] parts = new Var[c.carry().length];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = Var.constant(c.carry()[i]);
+            }
+            carry = State.of(parts);
+        }
+        for (MetricsRow r : history) {
+            if (r.iteration() <= iteration) {
+                rows.add(r);
+            }
+        }
+    }
+
+    public long iteration() {
+        return iteration;
+    }
+
+    public List<MetricsRow> rows() {
+        return rows;
+    }
+
+    /** Trains up to {@code config.iterations()}. */
+    public void run() throws IOException {
+        long total = config.iterations();
+        long started = System.nanoTime();
+        listeners.forEach(l -> l.started(iteration, total, (long) config.steps() * config.batch()));
+        while (iteration < total) {
+            double[] lossAndNorm = step(iteration);
+            iteration++;
+            double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+            rows.add(new MetricsRow(iteration, lossAndNorm[0], lossAndNorm[1], seconds));
+            for (TrainingListener l : listeners) {
+                l.iteration(iteration, total, lossAndNorm[0], seconds);
+            }
+            if (!Double.isFinite(lossAndNorm[0])) {
+                throw new IllegalStateException("the training loss became " + lossAndNorm[0] + " at iteration " + iteration
+                        + "; try a smaller --lr or gradient clipping (--clip)");
+            }
+            if (iteration % config.saveEvery() == 0 || iteration == total) {
+                save(seconds);
+            }
+        }
+        listeners.forEach(TrainingListener::finished);
+    }
+
+    /** One iteration; returns the training loss and the gradient norm before clipping. */
+    private double[] step(long i) {
+        Batch b = task.batch(i);
+        State initial = task.streaming() && carry != null && !task.restartsStream(i)
+                ? carry : Unroll.zeroState(model.cell(), b.batchSize());
+        adam.zeroGrad();
+        SequenceLoss sl = Unroll.loss(model.cell(), Var.constant(b.inputs()), initial,
+                (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : ZERO,
+                strategy.at(config.seed(), i));
+        // Unroll averages over all T steps; rescale to the mean over the scored ones.
+        Var loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
+        loss.backward();
+        carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
+        double norm = GlobalNormClip.clip(model.parameters().values(), config.clip());
+        adam.step();
+        return new double[] {loss.value().item(), norm};
+    }
+
+    private void save(double seconds) throws IOException {
+        Tensor[] carried = new Tensor[carry == null ? 0 : carry.size()];
+        for (int k = 0; k < carried.length; k++) {
+            carried[k] = carry.get(k).value();
+        }
+        // Metrics first: rows past the checkpoint a crash leaves behind are dropped on resume.
+        MetricsCsv.write(files.metrics(), rows);
+        files.save(new Checkpoint(iteration, seconds, model.values(), adam.steps(), adam.state(), carried),
+                Map.of("task", task.name(), "cell", model.cellName()));
+        plot(List.of());
+        for (TrainingListener l : listeners) {
+            l.saved(iteration);
+        }
+    }
+
+    /** Redraws loss.png from the rows so far, with reference lines. */
+    public void plot(List<LossPlot.Reference> references) throws IOException {
+        long[] its = new long[rows.size()];
+        double[] losses = new double[rows.size()];
+        for (int k = 0; k < rows.size(); k++) {
+            its[k] = rows.get(k).iteration();
+            losses[k] = rows.get(k).loss();
+        }
+        LossPlot.write(files.plot(), task.name() + ", " + model.cellName() + " H=" + config.hidden() + ", "
+                + strategy + " BPTT", "training loss (" + StepLosses.describe(task.objective()) + ")", its, losses, references);
+    }
+
+    /** The seed of the model's initial parameters in a run seeded {@code seed}. */
+    public static long modelSeed(long seed) {
+        return Seeds.derive(seed, Seeds.MODEL);
+    }
+}
