@@ -1,26 +1,27 @@
 package io.chainrule.examples;
 
-import io.chainrule.core.Tensor;
-import io.chainrule.core.kernel.Kernels;
+import io.chainrule.examples.cli.ChainruleCommand;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
 
 /**
- * The {@code chainrule} program. Until the subcommands land it prints a short report of what the
- * library does, computed on the spot.
+ * The {@code chainrule} program. {@code java -jar chainrule.jar} with no arguments trains the
+ * default model on the built-in brackets task and says what it learned; {@code --help} lists the
+ * subcommands. Exit status: 0 on success, 2 for a usage error, 1 for a failure.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("chainrule: reverse-mode automatic differentiation with a recurrent-network module");
-        System.out.println("kernels: " + Kernels.describe());
-        Tensor a = Tensor.randn(1L, 1.0, 3, 4);
-        Tensor b = Tensor.randn(2L, 1.0, 4, 2);
-        Tensor ab = a.matmul(b);
-        Tensor btat = b.matmul(true, a, true);
-        System.out.println("A (3x4) . B (4x2) = " + ab);
-        System.out.println("(AB)^T equals B^T A^T (without materializing transposes): max |diff| = "
-                + ab.transpose().maxAbsDiff(btat));
-        System.out.println("tanh([-2, 0, 0.5, 3]) = " + Tensor.vector(-2, 0, 0.5, 3).tanh());
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the program with the given output streams and returns its exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cl = ChainruleCommand.commandLine(out, err);
+        return cl.execute(ChainruleCommand.withDefaultSubcommand(cl, args));
     }
 }

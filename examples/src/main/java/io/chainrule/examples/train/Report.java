@@ -30,7 +30,8 @@ public record Report(String task, String cell, long iterations, double seconds, 
     /** The report as lines for people. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "trained %d iterations in %.1f s", iterations, seconds));
+        out.add(String.format(Locale.ROOT, "trained %d iterations in %.1f s (%,.0f tokens/s)", iterations, seconds,
+                iterations * tokensPerIteration / seconds));
         List<Metric> all = new ArrayList<>();
         all.add(Metric.number("train_loss", "final training loss (mean of the last tenth of the iterations)", trainLoss));
         all.addAll(metrics);

@@ -1,0 +1,60 @@
+package io.chainrule.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Set;
+
+/** The {@code chainrule} program: subcommands, with {@code train} the default. */
+@Command(name = "chainrule", mixinStandardHelpOptions = true, version = "chainrule 0.1.0",
+        description = {"Reverse-mode automatic differentiation for the JVM, with recurrent networks whose",
+                "backpropagation through time you can see, check and control.",
+                "",
+                "Without a subcommand, runs 'train' (with no arguments: the built-in brackets task)."},
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class ChainruleCommand implements Runnable {
+    private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with its error handling: usage errors exit 2, failures 1 with a one-line message. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ChainruleCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parseResult) -> {
+            line.getErr().println(line.getCommandName() + ": error: " + message(e));
+            line.getErr().flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return (n.getReason() != null ? n.getReason() + ": " : "no such file: ") + n.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** The arguments with {@code train} put in front when no subcommand is named. */
+    public static String[] withDefaultSubcommand(CommandLine cl, String[] args) {
+        if (args.length > 0 && (cl.getSubcommands().containsKey(args[0]) || TOP_LEVEL.contains(args[0]))) {
+            return args;
+        }
+        String[] out = new String[args.length + 1];
+        out[0] = "train";
+        System.arraycopy(args, 0, out, 1, args.length);
+        return out;
+    }
+}

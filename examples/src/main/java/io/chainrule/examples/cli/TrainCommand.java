@@ -1,0 +1,216 @@
+package io.chainrule.examples.cli;
+
+import io.chainrule.core.kernel.Kernels;
+import io.chainrule.examples.model.Model;
+import io.chainrule.examples.task.Tasks;
+import io.chainrule.examples.task.TextTask;
+import io.chainrule.examples.train.Report;
+import io.chainrule.examples.train.Run;
+import io.chainrule.examples.train.RunFiles;
+import io.chainrule.examples.train.StrategySpec;
+import io.chainrule.examples.train.TrainConfig;
+import io.chainrule.examples.train.TrainingListener;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code chainrule train}: trains a recurrent model on a task and writes the run's files. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a recurrent network on a task and report what it learned.",
+                "",
+                "Tasks: brackets (default: next symbol of nested brackets, which needs memory of",
+                "the matching opener), adding (the adding problem), copy (copy memory), sine",
+                "(time-series prediction), text --file F (character-level language model).",
+                "",
+                "Writes into --out: config.json, model.safetensors, metrics.csv, loss.png,",
+                "summary.json and the optimizer state optimizer-<iteration>.safetensors."})
+public final class TrainCommand implements Callable<Integer> {
+    static final List<String> RESUMABLE_OPTIONS = List.of("--out", "--iterations", "--epochs", "--progress", "--resume");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--task", defaultValue = "brackets", paramLabel = "TASK",
+            description = "brackets, adding, copy, sine or text (default: ${DEFAULT-VALUE})")
+    String task;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "the UTF-8 text file of --task text")
+    Path file;
+
+    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL",
+            description = "linear, rnn (tanh RNN), gru or lstm (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--hidden", defaultValue = "48", paramLabel = "H", description = "hidden size (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "sequences per batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "50", paramLabel = "T",
+            description = "sequence length T: steps per batch (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--strategy", defaultValue = "full", paramLabel = "SPEC",
+            converter = StrategyConverter.class,
+            description = {"BPTT strategy: full, truncated:TAU, randomized:PI, checkpoint:sqrt or",
+                    "checkpoint:slots=S (default: ${DEFAULT-VALUE})"})
+    StrategySpec strategy;
+
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",
+            description = "clip the global gradient norm to NORM; 0 turns clipping off (default: ${DEFAULT-VALUE})")
+    double clip;
+
+    @Option(names = "--lr", defaultValue = "0.02", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @ArgGroup(exclusive = true)
+    Length length = new Length();
+
+    static final class Length {
+        @Option(names = "--iterations", paramLabel = "N", description = "optimizer steps in all (default: " + DEFAULT_ITERATIONS + ")")
+        Long iterations;
+
+        @Option(names = "--epochs", paramLabel = "E", description = "passes over the text instead (--task text only)")
+        Long epochs;
+    }
+
+    static final long DEFAULT_ITERATIONS = 500;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
+            description = "seed of the initial parameters, the data and random truncation (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<task>-<cell>)")
+    Path out;
+
+    @Option(names = "--save-every", defaultValue = "100", paramLabel = "N",
+            description = "iterations between checkpoints (default: ${DEFAULT-VALUE})")
+    long saveEvery;
+
+    @Option(names = "--resume", description = "continue the run saved in --out with its own settings (--iterations may raise the total)")
+    boolean resume;
+
+    @Option(names = "--progress", description = "show the progress bar on standard error even when it is not a terminal")
+    boolean progress;
+
+    /** Hooks for tests: where checkpoints are written through, and where output goes. */
+    RunFilesFactory runFiles = RunFiles::new;
+
+    @FunctionalInterface
+    interface RunFilesFactory {
+        RunFiles at(Path dir);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Path dir = out != null ? out : Path.of("runs", task + "-" + cell);
+        boolean terminal = Terminal.stderrIsTerminal();
+        List<TrainingListener> listeners = List.of(new Progress(stdout, stderr, progress || terminal, terminal));
+        Run run;
+        if (resume) {
+            rejectSettingsOnResume();
+            run = Run.resume(runFiles.at(dir), resumeIterations(dir), listeners);
+        } else {
+            TrainConfig config = config();
+            try {
+                run = Run.start(config, runFiles.at(dir), listeners);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());   // options that do not fit the task (e.g. --steps too short)
+            }
+        }
+        TrainConfig c = run.config();
+        stdout.println("chainrule train: " + c.task() + ": " + run.task().describe());
+        stdout.printf(Locale.ROOT, "model: %s, hidden %d, %,d parameters; %s BPTT; Adam lr %s; clip %s; batch %d x %d steps; seed %d%n",
+                c.cell(), c.hidden(), run.model().size(), c.strategy(), c.lr(), c.clip() > 0 ? c.clip() : "off",
+                c.batch(), c.steps(), c.seed());
+        stdout.println("kernels: " + Kernels.describe() + "; writing to " + dir);
+        Report report = run.train();
+        report.lines().forEach(stdout::println);
+        stdout.println("files: " + dir + "/{" + String.join(", ", RunFiles.CONFIG, RunFiles.MODEL,
+                "optimizer-" + report.iterations() + ".safetensors", RunFiles.METRICS, RunFiles.PLOT, RunFiles.SUMMARY) + "}");
+        stdout.flush();
+        return 0;
+    }
+
+    private TrainConfig config() throws IOException {
+        if (!Tasks.NAMES.contains(task)) {
+            throw usage("Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'");
+        }
+        if (!Model.CELLS.contains(cell)) {
+            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
+        }
+        long iterations = length.iterations != null ? length.iterations : DEFAULT_ITERATIONS;
+        try {
+            if (length.epochs != null) {
+                iterations = epochsToIterations(length.epochs);
+            }
+            return new TrainConfig(task, file, cell, hidden, batch, steps, strategy.toString(), clip, lr, seed,
+                    iterations, saveEvery);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private long epochsToIterations(long epochs) throws IOException {
+        if (!task.equals("text")) {
+            throw new IllegalArgumentException("--epochs needs a finite data set (--task text); the " + task
+                    + " task draws fresh data every iteration, so give --iterations");
+        }
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        }
+        if (file == null) {
+            throw new IllegalArgumentException("--task text needs --file FILE (a UTF-8 text file)");
+        }
+        return epochs * new TextTask(file, steps, batch).chunksPerEpoch();
+    }
+
+    private Long resumeIterations(Path dir) throws IOException {
+        if (length.epochs != null) {
+            TrainConfig saved = TrainConfig.fromJson(io.chainrule.examples.io.FlatJson.read(dir.resolve(RunFiles.CONFIG)),
+                    dir.resolve(RunFiles.CONFIG).toString());
+            if (!saved.task().equals("text")) {
+                throw usage("--epochs needs a finite data set (--task text); the saved run is " + saved.task());
+            }
+            return length.epochs * new TextTask(saved.textFile(), saved.steps(), saved.batch()).chunksPerEpoch();
+        }
+        return length.iterations;
+    }
+
+    private void rejectSettingsOnResume() {
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUMABLE_OPTIONS.contains(o.longestName())) {
+                throw usage("--resume continues a run with the settings saved in its config.json; "
+                        + o.longestName() + " cannot be changed (drop it, or start a new run without --resume)");
+            }
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** --strategy values, checked when the command line is parsed. */
+    static final class StrategyConverter implements CommandLine.ITypeConverter<StrategySpec> {
+        @Override
+        public StrategySpec convert(String value) {
+            try {
+                return StrategySpec.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
