@@ -46,6 +46,10 @@ public abstract class Node {
     private final Throwable creationSite;
     private List<Consumer<Tensor>>[] hooks;
 
+    /** For drawing: labels of outputs that were named, and of constant inputs while tracing. */
+    String[] outputLabels;
+    String[] constantLabels;
+
     // backward state, touched only by the engine
     Tensor[] pending;
     boolean[] pendingOwned;
@@ -68,6 +72,14 @@ public abstract class Node {
             }
         }
         this.creationSite = Anomaly.isEnabled() ? new Throwable("'" + name + "' created here") : null;
+        if (GraphDot.isTracing()) {
+            constantLabels = new String[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].requiresGrad()) {
+                    constantLabels[i] = GraphDot.label(inputs[i].name(), inputs[i].value().shape());
+                }
+            }
+        }
     }
 
     /** True if an op applied to these inputs must be recorded: grad mode is on and one input requires grad. */
