@@ -2,7 +2,11 @@ package io.chainrule.core;
 
 import java.util.Arrays;
 
-/** Reductions (sum, mean, max, min) over a set of axes. */
+/**
+ * Reductions (sum, mean, max, min) over a set of axes. Each output element folds its terms in
+ * row-major order of the input: a sum is the left fold of its terms (an empty sum is +0.0), a mean
+ * is that sum divided by the number of terms.
+ */
 final class Reduce {
     private Reduce() {
     }
@@ -44,7 +48,10 @@ final class Reduce {
         }
         int outSize = Shape.size(kept);
         double[] d = new double[outSize];
-        double init = op == Op.MAX ? Double.NEGATIVE_INFINITY : op == Op.MIN ? Double.POSITIVE_INFINITY : 0.0;
+        // Sums start from -0.0, the exact identity of IEEE addition (-0.0 + x == x for every x,
+        // while 0.0 + -0.0 == 0.0), so a sum of one term is that term; a sum of none is +0.0.
+        double init = op == Op.MAX ? Double.NEGATIVE_INFINITY : op == Op.MIN ? Double.POSITIVE_INFINITY
+                : count == 0 ? 0.0 : -0.0;
         Arrays.fill(d, init);
         // output strides with 0 along reduced axes, then walk the input in row-major order.
         int[] outStrides = Shape.strides(kept);

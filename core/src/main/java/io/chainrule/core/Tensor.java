@@ -434,9 +434,12 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of all elements, as a rank-0 tensor. */
+    /**
+     * Sum of all elements in row-major order, as a rank-0 tensor; equal bit for bit to
+     * {@code sum(allAxes, false)}. The sum of no elements is +0.0.
+     */
     public Tensor sum() {
-        double s = 0;
+        double s = size == 0 ? 0.0 : -0.0; // -0.0 + x == x exactly, so the sum of {-0.0} is -0.0
         for (int i = 0; i < size; i++) {
             s += data[offset + i];
         }

@@ -1,0 +1,48 @@
+package io.chainrule.core;
+
+import org.junit.jupiter.api.Test;
+
+import static io.chainrule.core.Rounding.assertSameBits;
+
+/**
+ * Regression cases for the sign of zero in reductions, shrunk from failing property samples.
+ * A sum is the left fold of its terms, so summing one -0.0 gives -0.0 and summing nothing +0.0.
+ */
+class SignedZeroTest {
+
+    /** ReduceProperties.reductionsEqualNaiveLoopsOverTheSameAxes, seed 7482309524741246424. */
+    @Test
+    void sumOverNoAxesIsTheIdentityEvenForNegativeZero() {
+        Tensor t = Tensor.vector(-0.0, -0.2659156285970381, 186.55657179063985);
+        Tensor s = t.sum(new int[0], true);
+        assertSameBits(-0.0, s.getFlat(0), "sum over no axes");
+        assertSameBits(-0.0, t.mean(new int[0], false).getFlat(0), "mean over no axes");
+    }
+
+    /** ReduceProperties.reducingEveryAxisAgreesWithTheWholeTensorReductions, seed -8223543764238520087. */
+    @Test
+    void wholeTensorSumOfARankZeroNegativeZeroIsNegativeZero() {
+        Tensor t = Tensor.scalar(-0.0);
+        assertSameBits(-0.0, t.sum().item(), "sum()");
+        assertSameBits(-0.0, t.sum(new int[0], false).item(), "sum over no axes");
+    }
+
+    /** BroadcastProperties.sumToAddsEveryElementIntoItsBroadcastSource, seed 6862572223600141319. */
+    @Test
+    void sumOfNegativeZerosIsNegativeZeroAlongAnAxis() {
+        Tensor t = Tensor.of(new double[] {-0.0, 1, -0.0, -0.0, 2, -0.0}, 2, 3);
+        Tensor s = t.sum(0, false);
+        assertSameBits(-0.0, s.getFlat(0), "column 0");
+        assertSameBits(-0.0, s.getFlat(2), "column 2");
+        assertSameBits(-0.0, t.sumTo(1, 3).getFlat(0), "sumTo column 0");
+        assertSameBits(-0.0, Tensor.vector(-0.0, -0.0).sum().item(), "sum()");
+    }
+
+    @Test
+    void emptySumsArePositiveZero() {
+        assertSameBits(0.0, Tensor.zeros(0).sum().item(), "sum() of nothing");
+        Tensor s = Tensor.zeros(2, 0).sum(1, false);
+        assertSameBits(0.0, s.getFlat(0), "sum over an empty axis");
+        assertSameBits(0.0, Tensor.zeros(1, 0).sumTo(1, 1).item(), "sumTo over an empty axis");
+    }
+}
