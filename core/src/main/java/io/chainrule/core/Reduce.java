@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Reductions (sum, mean, max, min) over a set of axes. Each output element folds its terms in
  * row-major order of the input: a sum is the left fold of its terms (an empty sum is +0.0), a mean
- * is that sum divided by the number of terms.
+ * is that sum divided by the number of terms; max and min fold {@link Math#max} and
+ * {@link Math#min} (NaN wins, +0.0 is above -0.0), the rules of {@link Tensor#maximum} and
+ * {@link Tensor#maxValue}.
  */
 final class Reduce {
     private Reduce() {
@@ -78,10 +80,10 @@ final class Reduce {
                             d[o] += v;
                             break;
                         case MAX:
-                            d[o] = (Double.isNaN(v) || v > d[o]) ? v : d[o];
+                            d[o] = Math.max(d[o], v);
                             break;
                         default:
-                            d[o] = (Double.isNaN(v) || v < d[o]) ? v : d[o];
+                            d[o] = Math.min(d[o], v);
                     }
                 }
                 for (int k = r - 2; k >= 0; k--) {

@@ -6,7 +6,8 @@ import static io.chainrule.core.Rounding.assertSameBits;
 
 /**
  * Regression cases for the sign of zero in reductions, shrunk from failing property samples.
- * A sum is the left fold of its terms, so summing one -0.0 gives -0.0 and summing nothing +0.0.
+ * A sum is the left fold of its terms, so summing one -0.0 gives -0.0 and summing nothing +0.0;
+ * max and min follow {@link Math#max} and {@link Math#min}, which rank -0.0 below +0.0.
  */
 class SignedZeroTest {
 
@@ -44,5 +45,20 @@ class SignedZeroTest {
         Tensor s = Tensor.zeros(2, 0).sum(1, false);
         assertSameBits(0.0, s.getFlat(0), "sum over an empty axis");
         assertSameBits(0.0, Tensor.zeros(1, 0).sumTo(1, 1).item(), "sumTo over an empty axis");
+    }
+
+    /** ReduceProperties.reductionsEqualNaiveLoopsOverTheSameAxes, seed -4631627039908163748. */
+    @Test
+    void maxRanksPositiveZeroAboveNegativeZeroWhicheverComesFirst() {
+        Tensor t = Tensor.of(new double[] {-0.0, 0.0, 0.0, -0.0}, 2, 2);
+        Tensor max = t.max(new int[] {0}, false);
+        assertSameBits(0.0, max.getFlat(0), "max of [-0.0, 0.0]");
+        assertSameBits(0.0, max.getFlat(1), "max of [0.0, -0.0]");
+        Tensor min = t.min(new int[] {-2}, true);
+        assertSameBits(-0.0, min.getFlat(0), "min of [-0.0, 0.0]");
+        assertSameBits(-0.0, min.getFlat(1), "min of [0.0, -0.0]");
+        assertSameBits(t.maxValue(), t.max(new int[] {0, 1}, false).item(), "max over all axes vs maxValue()");
+        assertSameBits(t.minValue(), t.min(new int[] {0, 1}, false).item(), "min over all axes vs minValue()");
+        assertSameBits(0.0, Tensor.vector(-0.0, 0.0).maximum(Tensor.vector(0.0, -0.0)).getFlat(0), "maximum");
     }
 }
