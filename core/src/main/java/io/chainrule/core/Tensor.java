@@ -596,11 +596,12 @@ public final class Tensor {
 
     /**
      * Sums this tensor down to {@code target}, the inverse of broadcasting {@code target} up to
-     * this shape (used for gradients of broadcast operands).
+     * this shape (used for gradients of broadcast operands). A new tensor, also when the shape
+     * already matches.
      */
     public Tensor sumTo(int... target) {
         if (Arrays.equals(shape, target)) {
-            return this;
+            return copy();
         }
         if (!Shape.broadcastsTo(target, shape)) {
             throw new IllegalArgumentException("cannot sum shape " + Shape.format(shape) + " down to shape "
@@ -656,10 +657,10 @@ public final class Tensor {
         return new Tensor(data, offset, s);
     }
 
-    /** Swaps the last two axes (matrix transpose; rank 1 and 0 are returned unchanged). */
+    /** Swaps the last two axes (matrix transpose; a rank-1 or rank-0 tensor is copied unchanged). */
     public Tensor transpose() {
         if (shape.length < 2) {
-            return this;
+            return copy();
         }
         int[] perm = new int[shape.length];
         for (int i = 0; i < perm.length; i++) {
@@ -736,7 +737,7 @@ public final class Tensor {
         for (int i = 0; i < a; i++) {
             outer *= shape[i];
         }
-        if (outer == 1) {
+        if (a == 0) {
             return new Tensor(data, offset + from * inner, out);
         }
         int chunk = (to - from) * inner;
@@ -834,10 +835,10 @@ public final class Tensor {
         return sb.toString();
     }
 
-    /** Expands this tensor to {@code target} by broadcasting (a copy). */
+    /** Expands this tensor to {@code target} by broadcasting (a copy, also when the shape already matches). */
     public Tensor broadcastTo(int... target) {
         if (Arrays.equals(shape, target)) {
-            return this;
+            return copy();
         }
         if (!Shape.broadcastsTo(shape, target)) {
             throw new IllegalArgumentException("shape " + Shape.format(shape) + " cannot be broadcast to shape "
