@@ -31,8 +31,8 @@ final class Reduce {
                         + " of shape " + Shape.format(shape) + ": " + e.getMessage(), e);
             }
             if (reduced[a]) {
-                throw new IllegalArgumentException(op.name().toLowerCase() + ": axis " + ax
-                        + " repeated in " + Arrays.toString(axes));
+                throw new IllegalArgumentException(op.name().toLowerCase() + " over axes " + Arrays.toString(axes)
+                        + " of shape " + Shape.format(shape) + ": axis " + ax + " repeated");
             }
             reduced[a] = true;
         }

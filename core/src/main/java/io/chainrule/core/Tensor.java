@@ -166,7 +166,7 @@ public final class Tensor {
 
     /** Size of dimension {@code axis} (negative counts from the end). */
     public int dim(int axis) {
-        return shape[Shape.axis(axis, shape.length)];
+        return shape[Shape.axis(axis, shape)];
     }
 
     public int rank() {
@@ -722,7 +722,7 @@ public final class Tensor {
      * the result is a view sharing storage; along other axes a copy.
      */
     public Tensor slice(int axis, int from, int to) {
-        int a = Shape.axis(axis, shape.length);
+        int a = Shape.axis(axis, shape);
         if (from < 0 || to > shape[a] || from > to) {
             throw new IllegalArgumentException("slice [" + from + ", " + to + ") out of range for axis " + axis
                     + " of shape " + Shape.format(shape));
@@ -766,7 +766,11 @@ public final class Tensor {
             throw new IllegalArgumentException("concat needs at least one tensor");
         }
         int[] first = parts[0].shape;
-        int a = Shape.axis(axis, first.length);
+        if (axis < -first.length || axis >= first.length) {
+            throw new IllegalArgumentException("concat along axis " + axis + ": out of range for shapes "
+                    + describeShapes(parts));
+        }
+        int a = Shape.axis(axis, first);
         int total = 0;
         for (Tensor p : parts) {
             if (p.shape.length != first.length) {
@@ -840,7 +844,7 @@ public final class Tensor {
         if (Arrays.equals(shape, target)) {
             return copy();
         }
-        if (!Shape.broadcastsTo(shape, target)) {
+        if (!Shape.broadcastsTo(shape, target) || Arrays.stream(target).anyMatch(d -> d < 0)) {
             throw new IllegalArgumentException("shape " + Shape.format(shape) + " cannot be broadcast to shape "
                     + Shape.format(target));
         }
