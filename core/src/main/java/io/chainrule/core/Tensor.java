@@ -139,15 +139,21 @@ public final class Tensor {
         return randn(new Well19937c(seed), std, shape);
     }
 
-    /** Uniform entries in [lo, hi) drawn from {@code rng}. */
+    /**
+     * Uniform entries in [lo, hi) drawn from {@code rng} (every entry is lo if lo == hi). The
+     * bounds must be finite, and so must hi - lo.
+     */
     public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
-        if (!(lo <= hi)) {
-            throw new IllegalArgumentException("uniform bounds must satisfy lo <= hi, got lo=" + lo + ", hi=" + hi);
+        if (!(lo <= hi) || !Double.isFinite(hi - lo)) {
+            throw new IllegalArgumentException("uniform bounds must be finite with lo <= hi, got lo=" + lo
+                    + ", hi=" + hi);
         }
         int[] s = Shape.checked(shape);
         double[] d = new double[Shape.size(s)];
         for (int i = 0; i < d.length; i++) {
-            d[i] = lo + (hi - lo) * rng.nextDouble();
+            double v = lo + (hi - lo) * rng.nextDouble();
+            // the sum can round up to hi; like java.util.Random.doubles(lo, hi), step back below it
+            d[i] = v < hi || lo == hi ? v : Math.nextDown(hi);
         }
         return new Tensor(d, 0, s);
     }

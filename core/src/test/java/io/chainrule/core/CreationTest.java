@@ -172,4 +172,42 @@ class CreationTest {
         Tensor t = Tensor.uniform(1L, 0.5, 0.5, 3);
         assertArrayEquals(new double[] {0.5, 0.5, 0.5}, t.toArray());
     }
+
+    /**
+     * lo + (hi - lo) u rounds up to hi for u close enough to 1: with the largest double below 1,
+     * 1 + (2 - 1) u lies exactly between 2 - 2^-52 and 2 and rounds (to even) to 2.
+     */
+    @Test
+    void uniformNeverReturnsHiEvenWhenTheSumRoundsUp() {
+        RandomGenerator top = new AbstractRandomGenerator() {
+            @Override
+            public void setSeed(long seed) {
+            }
+
+            @Override
+            public double nextDouble() {
+                return Math.nextDown(1.0);
+            }
+        };
+        assertEquals(Math.nextDown(2.0), Tensor.uniform(top, 1.0, 2.0, 1).item());
+        assertEquals(Math.nextDown(-1.0), Tensor.uniform(top, -3.0, -1.0, 1).item());
+    }
+
+    /** Not a corner case: when lo is large against hi - lo, a real generator hits hi often. */
+    @Test
+    void uniformOnANarrowIntervalFarFromZeroStaysBelowHi() {
+        double lo = 1e15;
+        double hi = lo + 1; // ulp(1e15) = 0.125, so lo + u rounds to hi for u > 1 - 1/16
+        double[] x = Tensor.uniform(3L, lo, hi, 1000).toArray();
+        for (double v : x) {
+            assertTrue(lo <= v && v < hi, () -> v + " outside [" + lo + ", " + hi + ")");
+        }
+    }
+
+    @Test
+    void uniformRejectsInfiniteBounds() {
+        assertRejected(() -> Tensor.uniform(1L, Double.NEGATIVE_INFINITY, 0.0, 3), "-Infinity");
+        assertRejected(() -> Tensor.uniform(1L, 0.0, Double.POSITIVE_INFINITY, 3), "Infinity");
+        assertRejected(() -> Tensor.uniform(1L, -Double.MAX_VALUE, Double.MAX_VALUE, 3), "finite");
+    }
 }
