@@ -28,11 +28,15 @@ class BroadcastProperties {
         }
     }
 
-    /** A target shape and one tensor whose shape broadcasts to it. */
-    record Expansion(Tensor source, int[] target) {
+    /** A tensor {@code source} whose shape broadcasts to the shape of {@code big}. */
+    record Expansion(Tensor source, Tensor big) {
+        int[] target() {
+            return big.shape();
+        }
+
         @Override
         public String toString() {
-            return source + " to " + Arrays.toString(target);
+            return source + " and " + big;
         }
     }
 
@@ -48,17 +52,17 @@ class BroadcastProperties {
     @Provide
     Arbitrary<Expansion> expansions() {
         return TensorArbitraries.shapesOrEmpty(0, 4, 5).flatMap(target ->
-                TensorArbitraries.broadcastSources(target)
-                        .flatMap(TensorArbitraries::tensorsWithSpecials)
-                        .map(x -> new Expansion(x, target)));
+                TensorArbitraries.broadcastSources(target).flatMap(source -> Combinators.combine(
+                        TensorArbitraries.tensorsWithSpecials(source),
+                        TensorArbitraries.tensorsWithSpecials(target)).as(Expansion::new)));
     }
 
     @Provide
     Arbitrary<Expansion> finiteExpansions() {
         return TensorArbitraries.shapesOrEmpty(0, 4, 6).flatMap(target ->
-                TensorArbitraries.broadcastSources(target)
-                        .flatMap(TensorArbitraries::tensors)
-                        .map(x -> new Expansion(x, target)));
+                TensorArbitraries.broadcastSources(target).flatMap(source -> Combinators.combine(
+                        TensorArbitraries.tensors(source),
+                        TensorArbitraries.tensors(target)).as(Expansion::new)));
     }
 
     private record BinaryOp(String name, BinaryOperator<Tensor> tensorOp, DoubleBinaryOperator scalarOp) {
@@ -117,8 +121,7 @@ class BroadcastProperties {
     void sumToAddsEveryElementIntoItsBroadcastSource(@ForAll("expansions") Expansion e) {
         int[] small = e.source().shape();
         int[] target = e.target();
-        Tensor y = TensorArbitraries.atOffset(
-                TensorArbitraries.values(Arrays.hashCode(target), RowMajor.size(target), true), 1, target);
+        Tensor y = e.big();
         // left fold from the first term: -0.0 is the exact identity of IEEE addition, so a sum of
         // one element is that element; a sum of no elements is +0.0.
         double[] want = new double[RowMajor.size(small)];
@@ -150,8 +153,7 @@ class BroadcastProperties {
     void sumToIsTheAdjointOfBroadcastTo(@ForAll("finiteExpansions") Expansion e) {
         Tensor x = e.source();
         int[] target = e.target();
-        Tensor y = TensorArbitraries.atOffset(
-                TensorArbitraries.values(~Arrays.hashCode(target), RowMajor.size(target), false), 2, target);
+        Tensor y = e.big();
         Tensor bx = x.broadcastTo(target);
         double left = bx.dot(y);
         double right = x.dot(y.sumTo(x.shape()));
@@ -165,8 +167,7 @@ class BroadcastProperties {
     void addInPlaceOfABroadcastSourceEqualsAdd(@ForAll("expansions") Expansion e) {
         Tensor x = e.source();
         int[] target = e.target();
-        Tensor t = TensorArbitraries.atOffset(
-                TensorArbitraries.values(Arrays.hashCode(target) * 31L, RowMajor.size(target), true), 3, target);
+        Tensor t = e.big();
         double[] xBefore = x.toArray();
         Tensor want = t.add(x);
         Tensor receiver = t.copy();

@@ -158,12 +158,13 @@ class ReduceProperties {
         if (keepDims) {
             return Tensor.wrap(acc, kept);
         }
-        int[] dropped = new int[r - (int) java.util.stream.IntStream.range(0, r).filter(i -> reduced[i]).count()];
-        for (int i = 0, j = 0; i < r; i++) {
+        int[] dropped = new int[r];
+        int m = 0;
+        for (int i = 0; i < r; i++) {
             if (!reduced[i]) {
-                dropped[j++] = shape[i];
+                dropped[m++] = shape[i];
             }
         }
-        return Tensor.wrap(acc, dropped);
+        return Tensor.wrap(acc, Arrays.copyOf(dropped, m));
     }
 }

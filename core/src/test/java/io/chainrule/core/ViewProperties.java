@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,22 +28,15 @@ class ViewProperties {
 
     private static final double MARK = 12345.5;
 
-    record Draw(Tensor t, long seed) {
-        @Override
-        public String toString() {
-            return t + " (seed " + seed + ")";
-        }
-    }
-
     /** Non-empty tensors with small dimensions, so that leading 1s are common. */
     @Provide
-    Arbitrary<Draw> nonEmpty() {
+    Arbitrary<ShapeOpsProperties.Draw> nonEmpty() {
         return TensorArbitraries.shapes(0, 4, 3).flatMap(shape ->
-                Combinators.combine(TensorArbitraries.tensors(shape), Arbitraries.longs()).as(Draw::new));
+                Combinators.combine(TensorArbitraries.tensors(shape), Arbitraries.longs()).as(ShapeOpsProperties.Draw::new));
     }
 
     @Property(tries = 200)
-    void reshapeIsAViewOfTheSameSequence(@ForAll("nonEmpty") Draw d) {
+    void reshapeIsAViewOfTheSameSequence(@ForAll("nonEmpty") ShapeOpsProperties.Draw d) {
         Tensor t = d.t();
         Random r = new Random(d.seed());
         Tensor v = t.reshape(ShapeOpsProperties.sameSizeShape(t.size(), r));
@@ -52,7 +44,7 @@ class ViewProperties {
     }
 
     @Property(tries = 200)
-    void sliceAlongAxisZeroIsAView(@ForAll("nonEmpty") Draw d) {
+    void sliceAlongAxisZeroIsAView(@ForAll("nonEmpty") ShapeOpsProperties.Draw d) {
         Tensor t = d.t();
         if (t.rank() == 0) {
             return;
@@ -65,7 +57,7 @@ class ViewProperties {
     }
 
     @Property(tries = 200)
-    void rowIsAView(@ForAll("nonEmpty") Draw d) {
+    void rowIsAView(@ForAll("nonEmpty") ShapeOpsProperties.Draw d) {
         Tensor t = d.t();
         if (t.rank() == 0) {
             return;
@@ -87,7 +79,7 @@ class ViewProperties {
     }
 
     @Property(tries = 300)
-    void everyOtherOperationReturnsATensorOfItsOwn(@ForAll("nonEmpty") Draw d) {
+    void everyOtherOperationReturnsATensorOfItsOwn(@ForAll("nonEmpty") ShapeOpsProperties.Draw d) {
         Tensor t = d.t();
         int r = t.rank();
         int[] shape = t.shape();
@@ -127,7 +119,6 @@ class ViewProperties {
             t.setFlatInPlace(0, before);
         }
         assertEquals(List.of(), shared, "results sharing storage with " + Shape.format(shape));
-        assertNotSame(t, t.copy());
     }
 
     /**
