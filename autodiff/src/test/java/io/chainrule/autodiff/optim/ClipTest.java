@@ -18,6 +18,8 @@ import java.util.List;
 
 import static io.chainrule.autodiff.optim.SgdTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClipTest {
@@ -125,7 +127,7 @@ class ClipTest {
                 assertTrue(Arrays.equals(set.grads().get(i), params.get(i).grad().toArray()), "untouched");
             }
         }
-        assertEquals(null, params.get(params.size() - 1).grad());
+        assertNull(params.get(params.size() - 1).grad());
     }
 
     @Test
@@ -183,8 +185,8 @@ class ClipTest {
         Tensor aGrad = a.grad();
         Clip.clipGradValue(List.of(a, b), 1.0);
         assertTrue(a.grad().bitwiseEquals(Tensor.vector(-1, 0.5, 1, Double.NaN, -1, -1)), a.grad().toString());
-        assertTrue(aGrad == a.grad(), "clamped in place");
-        assertEquals(null, b.grad());
+        assertSame(aGrad, a.grad(), "clamped in place");
+        assertNull(b.grad());
     }
 
     @Test
