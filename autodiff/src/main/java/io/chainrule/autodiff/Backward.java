@@ -25,7 +25,6 @@ public final class Backward {
     private final boolean retainGraph;
     /** The node being run when anomaly mode is on (its gradients are checked), else null. */
     private Node anomalyNode;
-    /** The node being run when anomaly mode is on (its gradients are checked), else null. */
     private Backward(boolean retainGraph) {
         this.retainGraph = retainGraph;
     }
