@@ -53,34 +53,37 @@ import java.util.function.Supplier;
  * <h2>Relative error</h2>
  *
  * For an analytic value {@code a} and a numeric value {@code n} (a Jacobian entry or a
- * directional derivative) of input {@code k},
+ * directional derivative),
  * <pre>
- *   e = |a − n| / max(|a|, |n|, φ_k)        (e = 0 when a = n; e = ∞ when either is not finite)
- *   φ_k = max(ρ · G_k, φ_abs)                the floor
- *   G_k = max over the checked values of input k of max(|a|, |n|)    its gradient scale
+ *   e = |a − n| / max(|a|, |n|, φ)        (e = 0 when a = n; e = ∞ when either is not finite)
+ *   φ = max(ρ · G, φ_abs)                  the floor
+ *   G = max over every checked value of every input of max(|a|, |n|)    the gradient scale
  * </pre>
  * with the floor ratio {@code ρ} ({@link Options#floorRatio()}, default
  * {@value #DEFAULT_FLOOR_RATIO}) and the absolute floor {@code φ_abs}
- * ({@link Options#absoluteFloor()}, default 0). An input passes at tolerance {@code τ} when
- * every {@code e ≤ τ}, that is when {@code |a − n| ≤ τ · max(|a|, |n|)} or
- * {@code |a − n| ≤ τ ρ G_k}.
+ * ({@link Options#absoluteFloor()}, default 0). A check passes at tolerance {@code τ} when every
+ * {@code e ≤ τ}, that is when each value has {@code |a − n| ≤ τ · max(|a|, |n|)} or
+ * {@code |a − n| ≤ τ φ}.
  *
  * <p><b>Why a floor.</b> The round-off error of a central difference is absolute, about
  * {@code ε Λ / h ≈ 3.7e-11 Λ} where {@code Λ} is the magnitude of the terms that make up
- * {@code L}, not relative to the entry; an entry that is near zero by chance therefore has a large
- * pure relative error however right its gradient is. The floor measures such entries against the
- * input's own gradient scale: entries of at least {@code ρ G_k} are compared by plain relative
- * error, smaller ones by their absolute error, which at {@code τ = 1e-6} and the default
- * {@code ρ} must stay below {@code 1e-8 G_k}. On this module's gradient properties (elementwise
- * ops, reductions, broadcasting products, matmul, softmax, random graphs; up to a few hundred
- * entries) the measured finite-difference error stays below {@code 2e-9 G_k}. The floor does not
- * let a wrong derivative rule through: a rule off by a factor {@code 1 + δ} on an entry of
- * magnitude {@code m} gives {@code e = δ m / max(m, ρ G_k)}, above {@code τ} unless
- * {@code δ m < τ ρ G_k = 1e-8 G_k}, an error the finite differences could not resolve anyway.
- * {@code ρ = 0} with {@code φ_abs = 0} gives the pure relative error. A gradient that is zero in
- * exact arithmetic (every entry at round-off level) has {@code G_k} at round-off level too; give
- * such a check an absolute floor with {@code τ φ_abs} above the round-off {@code ε Λ / h}.
- * The projection {@code Σ v ⊙ y} itself is summed with error-free transformations, so it adds no
+ * {@code L}, not relative to the entry; an entry that is near zero by chance, or zero in exact
+ * arithmetic but not in floating point (a gradient that cancels), therefore has a large pure
+ * relative error however right it is. The floor measures such entries against the scale of the
+ * function's gradient: values of at least {@code ρ G} are compared by plain relative error,
+ * smaller ones by their absolute error, which at {@code τ = 1e-6} and the default {@code ρ} must
+ * stay below {@code 1e-8 G}. The scale is the function's, not each input's, because the round-off
+ * belongs to {@code L}: an input whose gradient cancels exactly has a scale at round-off level
+ * itself. Measured on this module's gradient properties, the finite-difference error stays below
+ * {@code 2e-9 G} for single ops (elementwise, reductions, broadcasting products, matmul,
+ * softmax; up to a few hundred entries) and below {@code 6e-10 G} on 3000 random composite
+ * graphs. The floor does not let a wrong derivative rule through: a rule off by a factor
+ * {@code 1 + δ} on a value of magnitude {@code m} gives {@code e = δ m / max(m, ρ G)}, above
+ * {@code τ} unless {@code δ m < τ ρ G = 1e-8 G}, an error the finite differences could barely
+ * resolve anyway. {@code ρ = 0} with {@code φ_abs = 0} gives the pure relative error. When the
+ * whole gradient is zero in exact arithmetic, {@code G} is at round-off level too; give such a
+ * check an absolute floor with {@code τ φ_abs} above the round-off {@code ε Λ / h}. The
+ * projection {@code Σ v ⊙ y} itself is summed with error-free transformations, so it adds no
  * round-off of its own.
  *
  * <h2>Contract with the function</h2>
@@ -344,19 +347,27 @@ public final class GradCheck {
                     analytic[k] = g == null ? Tensor.zeros(values[k].shape()) : g.copy();
                     params.get(k).zeroGrad();
                 }
-                List<InputReport> reports = new ArrayList<>(count);
+                List<Comparison> comparisons = new ArrayList<>(count);
                 Rng directions = new Rng(options.seed ^ 0xD1B54A32D192ED03L);
+                double scale = 0;
                 for (int k = 0; k < count; k++) {
                     Var p = params.get(k);
                     String name = p.name() != null ? p.name() : "parameter " + k;
                     Mode mode = options.mode == Mode.AUTO
                             ? (values[k].size() <= options.jacobianLimit ? Mode.JACOBIAN : Mode.DIRECTIONS)
                             : options.mode;
-                    reports.add(mode == Mode.JACOBIAN
+                    Comparison c = mode == Mode.JACOBIAN
                             ? jacobian(k, name, p.value(), values[k], analytic[k])
-                            : directional(k, name, p.value(), values[k], analytic[k], directions));
+                            : directional(k, name, p.value(), values[k], analytic[k], directions);
+                    comparisons.add(c);
+                    scale = Math.max(scale, c.scale());
                 }
-                return new Report(reports, l0, outShape);
+                double floor = Math.max(options.floorRatio * scale, options.absoluteFloor);
+                List<InputReport> reports = new ArrayList<>(count);
+                for (Comparison c : comparisons) {
+                    reports.add(InputReport.of(c, scale, floor));
+                }
+                return new Report(reports, l0, outShape, scale, floor);
             } finally {
                 for (int k = 0; k < count; k++) {
                     params.get(k).value().assignInPlace(values[k]);
@@ -416,7 +427,7 @@ public final class GradCheck {
             return sum + err;
         }
 
-        private InputReport jacobian(int k, String name, Tensor x, Tensor original, Tensor analytic) {
+        private Comparison jacobian(int k, String name, Tensor x, Tensor original, Tensor analytic) {
             int size = x.size();
             double[] numeric = new double[size];
             for (int i = 0; i < size; i++) {
@@ -437,11 +448,11 @@ public final class GradCheck {
                 numeric[i] = (lUp - lDown) / (up - down);
             }
             double[] a = analytic.toArray();
-            return InputReport.of(k, name, original.shape(), Mode.JACOBIAN, a, numeric, options, analytic,
+            return new Comparison(k, name, original.shape(), Mode.JACOBIAN, a, numeric, analytic,
                     Tensor.wrap(numeric, original.shape()));
         }
 
-        private InputReport directional(int k, String name, Tensor x, Tensor original, Tensor analytic, Rng random) {
+        private Comparison directional(int k, String name, Tensor x, Tensor original, Tensor analytic, Rng random) {
             int size = x.size();
             int count = options.directions;
             double[] a = new double[count];
@@ -478,7 +489,7 @@ public final class GradCheck {
                 a[d] = dot / (2 * h);
                 n[d] = (lUp - lDown) / (2 * h);
             }
-            return InputReport.of(k, name, original.shape(), Mode.DIRECTIONS, a, n, options, analytic, null);
+            return new Comparison(k, name, original.shape(), Mode.DIRECTIONS, a, n, analytic, null);
         }
 
         private static double[] unitVector(Rng random, int size) {
@@ -494,6 +505,42 @@ public final class GradCheck {
                 u[i] /= norm;
             }
             return u;
+        }
+    }
+
+    /** The analytic and numeric values of one input, before the floor is known. */
+    private static final class Comparison {
+        final int position;
+        final String name;
+        final int[] shape;
+        final Mode mode;
+        final double[] analytic;
+        final double[] numeric;
+        final Tensor analyticGradient;
+        final Tensor numericGradient;
+
+        Comparison(int position, String name, int[] shape, Mode mode, double[] analytic, double[] numeric,
+                   Tensor analyticGradient, Tensor numericGradient) {
+            this.position = position;
+            this.name = name;
+            this.shape = shape;
+            this.mode = mode;
+            this.analytic = analytic;
+            this.numeric = numeric;
+            this.analyticGradient = analyticGradient;
+            this.numericGradient = numericGradient;
+        }
+
+        /** The largest |a| or |n| of this input (ignoring values that are not finite). */
+        double scale() {
+            double s = 0;
+            for (int i = 0; i < analytic.length; i++) {
+                double m = Math.max(Math.abs(analytic[i]), Math.abs(numeric[i]));
+                if (m < Double.POSITIVE_INFINITY) {
+                    s = Math.max(s, m);
+                }
+            }
+            return s;
         }
     }
 
@@ -544,16 +591,9 @@ public final class GradCheck {
             this.numericGradient = numericGradient;
         }
 
-        static InputReport of(int position, String name, int[] shape, Mode mode, double[] a, double[] n,
-                              Options options, Tensor analyticGradient, Tensor numericGradient) {
-            double scale = 0;
-            for (int i = 0; i < a.length; i++) {
-                scale = Math.max(scale, Math.max(Math.abs(a[i]), Math.abs(n[i])));
-            }
-            double floor = Math.max(options.floorRatio * scale, options.absoluteFloor);
-            if (!Double.isFinite(floor)) {
-                floor = 0;
-            }
+        static InputReport of(Comparison c, double scale, double floor) {
+            double[] a = c.analytic;
+            double[] n = c.numeric;
             int worst = -1;
             double error = 0;
             for (int i = 0; i < a.length; i++) {
@@ -563,8 +603,8 @@ public final class GradCheck {
                     error = e;
                 }
             }
-            return new InputReport(position, name, shape, mode, a.length, scale, floor, worst,
-                    worst < 0 ? 0 : a[worst], worst < 0 ? 0 : n[worst], error, analyticGradient, numericGradient);
+            return new InputReport(c.position, c.name, c.shape, c.mode, a.length, c.scale(), floor, worst,
+                    worst < 0 ? 0 : a[worst], worst < 0 ? 0 : n[worst], error, c.analyticGradient, c.numericGradient);
         }
 
         /** Position of the input in the checked list (or argument list). */
@@ -591,12 +631,12 @@ public final class GradCheck {
             return checked;
         }
 
-        /** G: the largest |analytic| or |numeric| value of this input. */
+        /** G_k: the largest |analytic| or |numeric| value of this input (for information; the floor uses G). */
         public double gradientScale() {
             return scale;
         }
 
-        /** φ: the floor of the relative error's denominator for this input. */
+        /** φ: the floor of the relative error's denominator (the same for every input of a check). */
         public double floor() {
             return floor;
         }
@@ -671,8 +711,8 @@ public final class GradCheck {
             return "input " + position + " '" + name + "' " + Shape.format(shape) + " ("
                     + (mode == Mode.JACOBIAN ? "whole Jacobian" : checked + " random directions") + "): worst at "
                     + where() + ": analytic " + analytic + ", numeric " + numeric + ", relative error "
-                    + String.format("%.3e", error) + " (floor " + String.format("%.3e", floor) + " with gradient scale "
-                    + String.format("%.3e", scale) + ")";
+                    + String.format("%.3e", error) + " (floor " + String.format("%.3e", floor) + "; this input's gradient "
+                    + "scale " + String.format("%.3e", scale) + ")";
         }
     }
 
@@ -681,11 +721,25 @@ public final class GradCheck {
         private final List<InputReport> inputs;
         private final double loss;
         private final int[] outputShape;
+        private final double scale;
+        private final double floor;
 
-        private Report(List<InputReport> inputs, double loss, int[] outputShape) {
+        private Report(List<InputReport> inputs, double loss, int[] outputShape, double scale, double floor) {
             this.inputs = Collections.unmodifiableList(inputs);
             this.loss = loss;
             this.outputShape = outputShape;
+            this.scale = scale;
+            this.floor = floor;
+        }
+
+        /** G: the largest |analytic| or |numeric| value over every input. */
+        public double gradientScale() {
+            return scale;
+        }
+
+        /** φ = max(ρ G, φ_abs): the floor of every relative error of this check. */
+        public double floor() {
+            return floor;
         }
 
         /** One report per checked input, in order. */
@@ -761,8 +815,8 @@ public final class GradCheck {
                             .append("\n    numeric  ").append(r.numeric)
                             .append("\n    relative error ").append(String.format("%.3e", r.error))
                             .append(" > ").append(tolerance)
-                            .append(" (floor ").append(String.format("%.3e", r.floor))
-                            .append(", gradient scale ").append(String.format("%.3e", r.scale)).append(')');
+                            .append(" (floor ").append(String.format("%.3e", floor))
+                            .append(", gradient scale ").append(String.format("%.3e", scale)).append(')');
                 }
             }
             throw new AssertionError(sb.toString());

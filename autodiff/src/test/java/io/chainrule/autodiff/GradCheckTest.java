@@ -222,18 +222,40 @@ class GradCheckTest {
     }
 
     @Test
-    void theFloorIsTheRatioTimesTheInputsGradientScaleOrTheAbsoluteFloor() {
-        Function<Var[], Var> f = x -> x[0].mul(Var.constant(Tensor.vector(4, 1e-3))).sum();
-        GradCheck.InputReport r = GradCheck.check(f, Tensor.vector(1, 2)).input(0);
+    void theFloorIsTheRatioTimesTheFunctionsGradientScaleOrTheAbsoluteFloor() {
+        // dL/dx = (4, 1e-3), dL/dy = (0.5)
+        Function<Var[], Var> f = x -> x[0].mul(Var.constant(Tensor.vector(4, 1e-3))).sum().add(x[1].mul(0.5).sum());
+        GradCheck.Report r = GradCheck.check(f, Tensor.vector(1, 2), Tensor.vector(3));
         assertEquals(4.0, r.gradientScale(), 1e-9);
         assertEquals(0.04, r.floor(), 1e-11);
-        GradCheck.InputReport abs = GradCheck.check(GradCheck.options().withAbsoluteFloor(0.5), f, Tensor.vector(1, 2))
-                .input(0);
+        assertEquals(0.04, r.input(1).floor(), 1e-11);
+        assertEquals(0.5, r.input(1).gradientScale(), 1e-9);
+        GradCheck.Report abs = GradCheck.check(GradCheck.options().withAbsoluteFloor(0.5), f, Tensor.vector(1, 2),
+                Tensor.vector(3));
         assertEquals(0.5, abs.floor(), 0.0);
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withFloorRatio(-1));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withFloorRatio(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withAbsoluteFloor(-1));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withDirections(0));
+    }
+
+    @Test
+    void anInputWhoseGradientCancelsExactlyIsMeasuredAgainstTheFunctionsScale() {
+        // d/dy of (tanh y - tanh y) is 0 in exact arithmetic; x carries the function's scale
+        Function<Var[], Var> f = x -> x[0].exp().sum().add(x[1].tanh().sub(x[1].tanh()).mul(x[0].sum()).sum());
+        GradCheck.Report r = GradCheck.check(f, Tensor.vector(0.5, 1.0), Tensor.vector(0.3, -0.8, 1.1));
+        r.assertClose(TOL);
+        assertTrue(r.input(1).gradientScale() < 1e-12, r::toString);
+    }
+
+    @Test
+    void anErrorInAnInputWithSmallGradientsIsStillDetected() {
+        // input 1's gradient is 1e-4 of input 0's and 1 % off
+        Function<Var[], Var> f = x -> x[0].mul(1e4).sum().add(SloppyTanh.apply(x[1]).sum());
+        GradCheck.Report r = GradCheck.check(f, Tensor.vector(0.5, 1.0), Tensor.vector(0.3, -0.8, 1.1));
+        assertTrue(r.input(0).passed(TOL), r::toString);
+        assertFalse(r.input(1).passed(TOL), r::toString);
+        assertTrue(r.input(1).relativeError() > 1e-5, r::toString);
     }
 
     @Test
