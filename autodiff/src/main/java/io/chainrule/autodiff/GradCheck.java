@@ -53,38 +53,47 @@ import java.util.function.Supplier;
  * <h2>Relative error</h2>
  *
  * For an analytic value {@code a} and a numeric value {@code n} (a Jacobian entry or a
- * directional derivative),
+ * directional derivative) computed with step {@code h},
  * <pre>
- *   e = |a − n| / max(|a|, |n|, φ)        (e = 0 when a = n; e = ∞ when either is not finite)
- *   φ = max(ρ · G, φ_abs)                  the floor
- *   G = max over every checked value of every input of max(|a|, |n|)    the gradient scale
+ *   e = max(0, |a − n| − ν) / max(|a|, |n|, φ)     (e = 0 when a = n; e = ∞ when either is not finite)
+ *   ν = μ · ε · Λ / h                               the round-off allowance, Λ = Σ |v ⊙ y(x)|  (|L| for a scalar)
+ *   φ = max(ρ · G, φ_abs)                           the floor
+ *   G = max over every checked value of every input of max(|a|, |n|)     the gradient scale
  * </pre>
- * with the floor ratio {@code ρ} ({@link Options#floorRatio()}, default
- * {@value #DEFAULT_FLOOR_RATIO}) and the absolute floor {@code φ_abs}
- * ({@link Options#absoluteFloor()}, default 0). A check passes at tolerance {@code τ} when every
- * {@code e ≤ τ}, that is when each value has {@code |a − n| ≤ τ · max(|a|, |n|)} or
- * {@code |a − n| ≤ τ φ}.
+ * with {@code ε = 2⁻⁵²}, the round-off multiple {@code μ} ({@link Options#roundOffMultiple()},
+ * default {@value #DEFAULT_ROUND_OFF_MULTIPLE}), the floor ratio {@code ρ}
+ * ({@link Options#floorRatio()}, default {@value #DEFAULT_FLOOR_RATIO}) and the absolute floor
+ * {@code φ_abs} ({@link Options#absoluteFloor()}, default 0). A check passes at tolerance
+ * {@code τ} when every {@code e ≤ τ}, that is when every value has
+ * {@code |a − n| ≤ ν + τ · max(|a|, |n|, φ)}. With {@code μ = ρ = φ_abs = 0}, {@code e} is the
+ * plain relative error {@code |a − n| / max(|a|, |n|)}.
  *
- * <p><b>Why a floor.</b> The round-off error of a central difference is absolute, about
- * {@code ε Λ / h ≈ 3.7e-11 Λ} where {@code Λ} is the magnitude of the terms that make up
- * {@code L}, not relative to the entry; an entry that is near zero by chance, or zero in exact
- * arithmetic but not in floating point (a gradient that cancels), therefore has a large pure
- * relative error however right it is. The floor measures such entries against the scale of the
- * function's gradient: values of at least {@code ρ G} are compared by plain relative error,
- * smaller ones by their absolute error, which at {@code τ = 1e-6} and the default {@code ρ} must
- * stay below {@code 1e-8 G}. The scale is the function's, not each input's, because the round-off
- * belongs to {@code L}: an input whose gradient cancels exactly has a scale at round-off level
- * itself. Measured on this module's gradient properties, the finite-difference error stays below
- * {@code 2e-9 G} for single ops (elementwise, reductions, broadcasting products, matmul,
- * softmax; up to a few hundred entries) and below {@code 6e-10 G} on 3000 random composite
- * graphs. The floor does not let a wrong derivative rule through: a rule off by a factor
- * {@code 1 + δ} on a value of magnitude {@code m} gives {@code e = δ m / max(m, ρ G)}, above
- * {@code τ} unless {@code δ m < τ ρ G = 1e-8 G}, an error the finite differences could barely
- * resolve anyway. {@code ρ = 0} with {@code φ_abs = 0} gives the pure relative error. When the
- * whole gradient is zero in exact arithmetic, {@code G} is at round-off level too; give such a
- * check an absolute floor with {@code τ φ_abs} above the round-off {@code ε Λ / h}. The
- * projection {@code Σ v ⊙ y} itself is summed with error-free transformations, so it adds no
- * round-off of its own.
+ * <p><b>Why ν and φ.</b> The round-off error of a central difference is absolute, not relative to
+ * the entry, so an entry that is small compared with the function (near zero by chance, zero in
+ * exact arithmetic but not in floating point, or the derivative of a function whose values are
+ * much larger than its slope, like {@code x^0.001}) has a large plain relative error however
+ * right the gradient is. Two sources, two allowances:
+ * <ul>
+ *   <li>Rounding the outputs: each {@code y_i} carries an error of about {@code ε |y_i|}, which
+ *       moves {@code (L(x+h) − L(x−h)) / 2h} by up to {@code ε Λ / h}. {@code ν} discounts
+ *       exactly that (with {@code μ = 1}); it is computed from the function's values, not
+ *       tuned.</li>
+ *   <li>Rounding inside the function (long sums, cancellations) is not visible in {@code Λ}. The
+ *       floor measures values below {@code ρ G} against {@code ρ G}: at {@code τ = 1e-6} and the
+ *       default {@code ρ}, their excess must stay below {@code 1e-8 G}. The scale is the whole
+ *       function's, not each input's, because round-off belongs to {@code L}: an input whose
+ *       gradient cancels exactly has a scale at round-off level itself.</li>
+ * </ul>
+ * Measured on this module's gradient properties, the excess {@code |a − n| − ν} stays below
+ * {@code 1.3e-9 G} for single ops (elementwise including {@code x^p} for {@code p} down to
+ * 0.001, reductions, broadcasting products, matmul, softmax; up to a few hundred entries) and
+ * below {@code 6e-10 G} on 3000 random composite graphs. Neither allowance lets a wrong
+ * derivative rule through unless its error is below {@code ν + 1e-8 G}, which the finite
+ * differences could not resolve anyway: a rule off by a factor {@code 1 + δ} on a value of
+ * magnitude {@code m ≥ ρ G} gives {@code e ≈ δ}. When the whole gradient is zero in exact
+ * arithmetic and rounding inside the function exceeds {@code ν}, {@code G} itself is at
+ * round-off level; give such a check an absolute floor. The projection {@code Σ v ⊙ y} is
+ * summed with error-free transformations, so it adds no round-off of its own.
  *
  * <h2>Contract with the function</h2>
  * <ul>
@@ -119,6 +128,9 @@ public final class GradCheck {
     /** Default floor ratio ρ of the relative error (see the class documentation). */
     public static final double DEFAULT_FLOOR_RATIO = 1e-2;
 
+    /** Default round-off multiple μ of the relative error (see the class documentation). */
+    public static final double DEFAULT_ROUND_OFF_MULTIPLE = 1;
+
     /** How an input is checked. */
     public enum Mode {
         /** Entry by entry up to {@link Options#jacobianLimit()} elements, random directions above. */
@@ -137,15 +149,17 @@ public final class GradCheck {
         private final long seed;
         private final double floorRatio;
         private final double absoluteFloor;
+        private final double roundOff;
 
         private Options(Mode mode, int jacobianLimit, int directions, long seed, double floorRatio,
-                        double absoluteFloor) {
+                        double absoluteFloor, double roundOff) {
             this.mode = mode;
             this.jacobianLimit = jacobianLimit;
             this.directions = directions;
             this.seed = seed;
             this.floorRatio = floorRatio;
             this.absoluteFloor = absoluteFloor;
+            this.roundOff = roundOff;
         }
 
         public Mode mode() {
@@ -175,11 +189,16 @@ public final class GradCheck {
             return absoluteFloor;
         }
 
+        /** μ: the round-off allowance ν = μ ε Λ / h in units of one rounding of every output. */
+        public double roundOffMultiple() {
+            return roundOff;
+        }
+
         public Options withMode(Mode newMode) {
             if (newMode == null) {
                 throw new IllegalArgumentException("mode must not be null");
             }
-            return new Options(newMode, jacobianLimit, directions, seed, floorRatio, absoluteFloor);
+            return new Options(newMode, jacobianLimit, directions, seed, floorRatio, absoluteFloor, roundOff);
         }
 
         /** Inputs of at most this many elements are checked entry by entry in {@link Mode#AUTO}. */
@@ -187,18 +206,18 @@ public final class GradCheck {
             if (limit < 0) {
                 throw new IllegalArgumentException("jacobian limit must be non-negative, got " + limit);
             }
-            return new Options(mode, limit, directions, seed, floorRatio, absoluteFloor);
+            return new Options(mode, limit, directions, seed, floorRatio, absoluteFloor, roundOff);
         }
 
         public Options withDirections(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("need at least one direction, got " + count);
             }
-            return new Options(mode, jacobianLimit, count, seed, floorRatio, absoluteFloor);
+            return new Options(mode, jacobianLimit, count, seed, floorRatio, absoluteFloor, roundOff);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(mode, jacobianLimit, directions, newSeed, floorRatio, absoluteFloor);
+            return new Options(mode, jacobianLimit, directions, newSeed, floorRatio, absoluteFloor, roundOff);
         }
 
         /** ρ in [0, 1]; 0 (with no absolute floor) gives the pure relative error. */
@@ -206,27 +225,36 @@ public final class GradCheck {
             if (!(ratio >= 0 && ratio <= 1)) {
                 throw new IllegalArgumentException("floor ratio must be in [0, 1], got " + ratio);
             }
-            return new Options(mode, jacobianLimit, directions, seed, ratio, absoluteFloor);
+            return new Options(mode, jacobianLimit, directions, seed, ratio, absoluteFloor, roundOff);
         }
 
         public Options withAbsoluteFloor(double floor) {
             if (!(floor >= 0 && floor < Double.POSITIVE_INFINITY)) {
                 throw new IllegalArgumentException("absolute floor must be finite and non-negative, got " + floor);
             }
-            return new Options(mode, jacobianLimit, directions, seed, floorRatio, floor);
+            return new Options(mode, jacobianLimit, directions, seed, floorRatio, floor, roundOff);
+        }
+
+        /** μ ≥ 0; 0 (with no floor) gives the pure relative error. */
+        public Options withRoundOffMultiple(double multiple) {
+            if (!(multiple >= 0 && multiple < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("round-off multiple must be finite and non-negative, got " + multiple);
+            }
+            return new Options(mode, jacobianLimit, directions, seed, floorRatio, absoluteFloor, multiple);
         }
 
         @Override
         public String toString() {
             return "GradCheck.Options(mode=" + mode + ", jacobianLimit=" + jacobianLimit + ", directions=" + directions
-                    + ", seed=" + seed + ", floorRatio=" + floorRatio + ", absoluteFloor=" + absoluteFloor + ")";
+                    + ", seed=" + seed + ", floorRatio=" + floorRatio + ", absoluteFloor=" + absoluteFloor
+                    + ", roundOffMultiple=" + roundOff + ")";
         }
     }
 
     private static final Options DEFAULTS = new Options(Mode.AUTO, DEFAULT_JACOBIAN_LIMIT, DEFAULT_DIRECTIONS,
-            0x6A5D1E47L, DEFAULT_FLOOR_RATIO, 0.0);
+            0x6A5D1E47L, DEFAULT_FLOOR_RATIO, 0.0, DEFAULT_ROUND_OFF_MULTIPLE);
 
-    /** The default options: {@link Mode#AUTO}, limit 512, 16 directions, ρ = 1e-2, no absolute floor. */
+    /** The default options: {@link Mode#AUTO}, limit 512, 16 directions, μ = 1, ρ = 1e-2, no absolute floor. */
     public static Options options() {
         return DEFAULTS;
     }
@@ -309,6 +337,8 @@ public final class GradCheck {
         private Rng.State rngStart;
         private int[] outShape;
         private Tensor projection;
+        /** Λ = Σ |v ⊙ y| at the unperturbed inputs. */
+        private double magnitude;
 
         Run(Options options, Supplier<Var> loss, List<Var> params) {
             this.options = options;
@@ -337,6 +367,7 @@ public final class GradCheck {
                     projection = out.value().size() == 1 ? Tensor.ones(outShape)
                             : Tensor.randn(new Rng(options.seed), 1.0, outShape);
                     l0 = project(out.value());
+                    magnitude = magnitude(out.value());
                     if (out.requiresGrad()) {
                         out.backward(projection);
                     }
@@ -427,9 +458,23 @@ public final class GradCheck {
             return sum + err;
         }
 
+        private double magnitude(Tensor y) {
+            double m = 0;
+            for (int i = 0; i < y.size(); i++) {
+                m += Math.abs(projection.getFlat(i) * y.getFlat(i));
+            }
+            return m;
+        }
+
+        /** ν for a difference quotient over the step {@code up - down} = 2h. */
+        private double roundOff(double twoH) {
+            return options.roundOff * Math.ulp(1.0) * magnitude * 2 / twoH;
+        }
+
         private Comparison jacobian(int k, String name, Tensor x, Tensor original, Tensor analytic) {
             int size = x.size();
             double[] numeric = new double[size];
+            double[] roundOff = new double[size];
             for (int i = 0; i < size; i++) {
                 double xi = original.getFlat(i);
                 double h = STEP_SCALE * Math.max(Math.abs(xi), 1.0);
@@ -446,9 +491,10 @@ public final class GradCheck {
                     x.setFlatInPlace(i, xi);
                 }
                 numeric[i] = (lUp - lDown) / (up - down);
+                roundOff[i] = roundOff(up - down);
             }
             double[] a = analytic.toArray();
-            return new Comparison(k, name, original.shape(), Mode.JACOBIAN, a, numeric, analytic,
+            return new Comparison(k, name, original.shape(), Mode.JACOBIAN, a, numeric, roundOff, analytic,
                     Tensor.wrap(numeric, original.shape()));
         }
 
@@ -489,7 +535,9 @@ public final class GradCheck {
                 a[d] = dot / (2 * h);
                 n[d] = (lUp - lDown) / (2 * h);
             }
-            return new Comparison(k, name, original.shape(), Mode.DIRECTIONS, a, n, analytic, null);
+            double[] roundOff = new double[count];
+            java.util.Arrays.fill(roundOff, roundOff(2 * h));
+            return new Comparison(k, name, original.shape(), Mode.DIRECTIONS, a, n, roundOff, analytic, null);
         }
 
         private static double[] unitVector(Rng random, int size) {
@@ -516,17 +564,19 @@ public final class GradCheck {
         final Mode mode;
         final double[] analytic;
         final double[] numeric;
+        final double[] roundOff;
         final Tensor analyticGradient;
         final Tensor numericGradient;
 
         Comparison(int position, String name, int[] shape, Mode mode, double[] analytic, double[] numeric,
-                   Tensor analyticGradient, Tensor numericGradient) {
+                   double[] roundOff, Tensor analyticGradient, Tensor numericGradient) {
             this.position = position;
             this.name = name;
             this.shape = shape;
             this.mode = mode;
             this.analytic = analytic;
             this.numeric = numeric;
+            this.roundOff = roundOff;
             this.analyticGradient = analyticGradient;
             this.numericGradient = numericGradient;
         }
@@ -544,15 +594,19 @@ public final class GradCheck {
         }
     }
 
-    /** The relative error of one value; see the class documentation. */
-    static double relativeError(double analytic, double numeric, double floor) {
+    /**
+     * The relative error {@code e = max(0, |a − n| − ν) / max(|a|, |n|, φ)} of one value (0 when
+     * {@code a = n}, ∞ when either is not finite); see the class documentation.
+     */
+    static double relativeError(double analytic, double numeric, double roundOff, double floor) {
         if (analytic == numeric) {
             return 0.0;
         }
         if (!Double.isFinite(analytic) || !Double.isFinite(numeric)) {
             return Double.POSITIVE_INFINITY;
         }
-        return Math.abs(analytic - numeric) / Math.max(Math.max(Math.abs(analytic), Math.abs(numeric)), floor);
+        double excess = Math.max(0.0, Math.abs(analytic - numeric) - roundOff);
+        return excess == 0 ? 0.0 : excess / Math.max(Math.max(Math.abs(analytic), Math.abs(numeric)), floor);
     }
 
     // ------------------------------------------------------------------ reports
@@ -569,13 +623,14 @@ public final class GradCheck {
         private final int worst;
         private final double analytic;
         private final double numeric;
+        private final double roundOff;
         private final double error;
         private final Tensor analyticGradient;
         private final Tensor numericGradient;
 
         private InputReport(int position, String name, int[] shape, Mode mode, int checked, double scale, double floor,
-                            int worst, double analytic, double numeric, double error, Tensor analyticGradient,
-                            Tensor numericGradient) {
+                            int worst, double analytic, double numeric, double roundOff, double error,
+                            Tensor analyticGradient, Tensor numericGradient) {
             this.position = position;
             this.name = name;
             this.shape = shape;
@@ -586,6 +641,7 @@ public final class GradCheck {
             this.worst = worst;
             this.analytic = analytic;
             this.numeric = numeric;
+            this.roundOff = roundOff;
             this.error = error;
             this.analyticGradient = analyticGradient;
             this.numericGradient = numericGradient;
@@ -597,14 +653,15 @@ public final class GradCheck {
             int worst = -1;
             double error = 0;
             for (int i = 0; i < a.length; i++) {
-                double e = GradCheck.relativeError(a[i], n[i], floor);
+                double e = GradCheck.relativeError(a[i], n[i], c.roundOff[i], floor);
                 if (worst < 0 || e > error) {
                     worst = i;
                     error = e;
                 }
             }
             return new InputReport(c.position, c.name, c.shape, c.mode, a.length, c.scale(), floor, worst,
-                    worst < 0 ? 0 : a[worst], worst < 0 ? 0 : n[worst], error, c.analyticGradient, c.numericGradient);
+                    worst < 0 ? 0 : a[worst], worst < 0 ? 0 : n[worst], worst < 0 ? 0 : c.roundOff[worst], error,
+                    c.analyticGradient, c.numericGradient);
         }
 
         /** Position of the input in the checked list (or argument list). */
@@ -675,6 +732,11 @@ public final class GradCheck {
             return numeric;
         }
 
+        /** ν: the round-off allowance of the numeric value at the worst place. */
+        public double roundOff() {
+            return roundOff;
+        }
+
         /** The largest relative error of this input. */
         public double relativeError() {
             return error;
@@ -711,8 +773,8 @@ public final class GradCheck {
             return "input " + position + " '" + name + "' " + Shape.format(shape) + " ("
                     + (mode == Mode.JACOBIAN ? "whole Jacobian" : checked + " random directions") + "): worst at "
                     + where() + ": analytic " + analytic + ", numeric " + numeric + ", relative error "
-                    + String.format("%.3e", error) + " (floor " + String.format("%.3e", floor) + "; this input's gradient "
-                    + "scale " + String.format("%.3e", scale) + ")";
+                    + String.format("%.3e", error) + " (round-off " + String.format("%.3e", roundOff) + ", floor "
+                    + String.format("%.3e", floor) + "; this input's gradient scale " + String.format("%.3e", scale) + ")";
         }
     }
 
@@ -801,7 +863,8 @@ public final class GradCheck {
                 return this;
             }
             StringBuilder sb = new StringBuilder("gradient check failed: backward disagrees with central finite "
-                    + "differences (tolerance " + tolerance + ", relative error |a - n| / max(|a|, |n|, floor))");
+                    + "differences (tolerance " + tolerance + ", relative error max(0, |a - n| - round-off) / max(|a|, |n|, "
+                    + "floor))");
             if (outputShape.length > 0 && Shape.size(outputShape) > 1) {
                 sb.append(" for the output of shape ").append(Shape.format(outputShape))
                         .append(" projected on a fixed random vector");
@@ -815,7 +878,8 @@ public final class GradCheck {
                             .append("\n    numeric  ").append(r.numeric)
                             .append("\n    relative error ").append(String.format("%.3e", r.error))
                             .append(" > ").append(tolerance)
-                            .append(" (floor ").append(String.format("%.3e", floor))
+                            .append(" (round-off ").append(String.format("%.3e", r.roundOff))
+                            .append(", floor ").append(String.format("%.3e", floor))
                             .append(", gradient scale ").append(String.format("%.3e", scale)).append(')');
                 }
             }

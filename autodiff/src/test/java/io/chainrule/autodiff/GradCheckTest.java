@@ -143,7 +143,7 @@ class GradCheckTest {
         assertEquals(2e-5, r.relativeError(), 1e-8, r::toString);
         assertEquals(1e-2, r.floor(), 1e-9);
         // and the pure relative error sees the full 1 %
-        GradCheck.Report pure = GradCheck.check(GradCheck.options().withFloorRatio(0),
+        GradCheck.Report pure = GradCheck.check(GradCheck.options().withFloorRatio(0).withRoundOffMultiple(0),
                 x -> WrongOnSmallEntries.apply(x[0], c), Tensor.randn(5L, 1.0, 4));
         assertEquals(0.01 / 1.01, pure.maxRelativeError(), 1e-6);
     }
@@ -210,15 +210,18 @@ class GradCheckTest {
     // ------------------------------------------------------------------ the relative error
 
     @Test
-    void theRelativeErrorIsTheDifferenceOverTheLargestOfBothMagnitudesAndTheFloor() {
-        assertEquals(0.0, GradCheck.relativeError(0, 0, 0), 0.0);
-        assertEquals(0.0, GradCheck.relativeError(3, 3, 0), 0.0);
-        assertEquals(0.5, GradCheck.relativeError(1, 2, 0), 0.0);
-        assertEquals(0.5, GradCheck.relativeError(-2, -1, 0.1), 0.0);
-        assertEquals(1e-3, GradCheck.relativeError(1e-9, 2e-9, 1e-6), 1e-18);
-        assertEquals(1.0, GradCheck.relativeError(0, 1e-20, 0), 0.0);
-        assertEquals(Double.POSITIVE_INFINITY, GradCheck.relativeError(Double.NaN, 1, 0), 0.0);
-        assertEquals(Double.POSITIVE_INFINITY, GradCheck.relativeError(1, Double.POSITIVE_INFINITY, 1), 0.0);
+    void theRelativeErrorIsTheExcessOverRoundOffOverTheLargestOfBothMagnitudesAndTheFloor() {
+        // relativeError(a, n, ν, φ) = max(0, |a - n| - ν) / max(|a|, |n|, φ)
+        assertEquals(0.0, GradCheck.relativeError(0, 0, 0, 0), 0.0);
+        assertEquals(0.0, GradCheck.relativeError(3, 3, 0, 0), 0.0);
+        assertEquals(0.5, GradCheck.relativeError(1, 2, 0, 0), 0.0);
+        assertEquals(0.5, GradCheck.relativeError(-2, -1, 0, 0.1), 0.0);
+        assertEquals(1e-3, GradCheck.relativeError(1e-9, 2e-9, 0, 1e-6), 1e-18);
+        assertEquals(1.0, GradCheck.relativeError(0, 1e-20, 0, 0), 0.0);
+        assertEquals(0.25, GradCheck.relativeError(1, 2, 0.5, 0), 0.0);
+        assertEquals(0.0, GradCheck.relativeError(1e-12, 0, 1e-11, 0), 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, GradCheck.relativeError(Double.NaN, 1, 0, 0), 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, GradCheck.relativeError(1, Double.POSITIVE_INFINITY, 1, 1), 0.0);
     }
 
     @Test
@@ -237,6 +240,30 @@ class GradCheckTest {
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withFloorRatio(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withAbsoluteFloor(-1));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.options().withDirections(0));
+    }
+
+    @Test
+    void theRoundOffOfTheOutputsIsDiscounted() {
+        // Σ x^0.001: values about 1, slopes about 1e-3, so the outputs' rounding dominates the differences
+        Function<Var[], Var> f = x -> x[0].pow(0.001).sum();
+        Tensor x0 = Tensor.uniform(21L, 0.5, 2.0, 40);
+        GradCheck.Report r = GradCheck.check(f, x0);
+        r.assertClose(TOL);
+        double nu = r.input(0).roundOff();
+        double h = GradCheck.STEP_SCALE * Math.max(Math.abs(x0.getFlat(r.input(0).worstFlatIndex())), 1);
+        assertEquals(Math.ulp(1.0) * Math.abs(r.loss()) / h, nu, 1e-6 * nu);
+        GradCheck.Report without = GradCheck.check(GradCheck.options().withRoundOffMultiple(0), f, x0);
+        assertFalse(without.passed(TOL), without::toString);
+    }
+
+    @Test
+    void theRoundOffAllowanceDoesNotHideAWrongGradientOfALargeFunction() {
+        // Λ = 1e3 makes ν ≈ 4e-8, far below the 1 % error of gradients of size 0.1 .. 1
+        GradCheck.Report r = GradCheck.check(x -> SloppyTanh.apply(x[0]).sum().add(Var.constant(1e3)),
+                Tensor.randn(22L, 1.0, 6));
+        assertTrue(r.input(0).roundOff() > 1e-8 && r.input(0).roundOff() < 1e-7, r::toString);
+        assertFalse(r.passed(TOL), r::toString);
+        assertTrue(r.maxRelativeError() > 0.009, r::toString);
     }
 
     @Test
