@@ -20,6 +20,7 @@ import static io.chainrule.autodiff.TestTensors.TOLERANCE;
 import static io.chainrule.autodiff.TestTensors.awayFromZero;
 import static io.chainrule.autodiff.TestTensors.recorded;
 import static io.chainrule.autodiff.TestTensors.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Elementwise primitives: backward equals central finite differences (relative error at most
@@ -66,6 +67,36 @@ class ElementwiseProperties {
     void powWithATinyExponentIsCheckedDespiteTheOutputsRoundOff() {
         powGradientMatchesFiniteDifferences(new int[] {2, 3, 4}, 0.001, -1L);
         powGradientMatchesFiniteDifferences(new int[] {5, 4, 5}, 0.001, -135L);
+    }
+
+    /**
+     * At x = 0 the derivative of x^p is infinite for p in (0, 1), but for a non-negative integer
+     * p it is finite and must not come out NaN: 0 for p = 0 (a constant), 1 for p = 1, 0 for
+     * p ≥ 2. The rule p·x^(p-1) evaluated literally gives 0·∞ = NaN for p = 0.
+     */
+    @Property(tries = 30)
+    @Covers(Pow.class)
+    void powWithANonNegativeIntegerExponentHasAFiniteGradientAtZero(@ForAll("shapes") int[] shape,
+                                                                    @ForAll @IntRange(max = 4) int p,
+                                                                    @ForAll long seed) {
+        Tensor x = uniform(seed, -2, 2, shape);
+        x.setFlatInPlace(0, 0.0);
+        Var v = Var.param(x);
+        Ops.sum(Ops.pow(v, p)).backward();
+        for (int i = 0; i < x.size(); i++) {
+            double xi = x.getFlat(i);
+            double want = p == 0 ? 0 : p * Math.pow(xi, p - 1);
+            assertEquals(want, v.grad().getFlat(i), 1e-12 * Math.max(1, Math.abs(want)),
+                    "d/dx x^" + p + " at " + xi);
+        }
+    }
+
+    /** Regression (found by the property above): pow(x, 0) at x = 0 had gradient NaN. */
+    @Example
+    @Covers(Pow.class)
+    void powWithExponentZeroHasZeroGradientAtZero() {
+        powWithANonNegativeIntegerExponentHasAFiniteGradientAtZero(new int[0], 0, 0L);
+        powWithANonNegativeIntegerExponentHasAFiniteGradientAtZero(new int[] {3, 2}, 0, 2411650044874622645L);
     }
 
     @Property(tries = 60)
