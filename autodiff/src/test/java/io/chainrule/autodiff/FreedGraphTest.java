@@ -4,11 +4,65 @@ import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Backward frees saved tensors; reusing a freed part of a graph is a clear error, not wrong gradients. */
 class FreedGraphTest {
+
+    @Test
+    void backwardFreesTheSavedTensorsOfTheWholeGraph() {
+        long before = Memory.savedBytes();
+        Var w = Var.param(Tensor.randn(1L, 1.0, 4, 4), "W");
+        Var h = Var.constant(Tensor.randn(2L, 1.0, 4));
+        for (int t = 0; t < 5; t++) {
+            h = Ops.tanh(Ops.prod(w, h));
+        }
+        Var loss = Ops.sum(Ops.mul(h, h));
+        assertTrue(Memory.savedBytes() > before);
+        loss.backward();
+        assertEquals(before, Memory.savedBytes());
+    }
+
+    /**
+     * Regression: the ops behind a zero gradient scale (randomized truncation's cut) are never
+     * differentiated, and backward used to leave their saved tensors held and counted.
+     */
+    @Test
+    void backwardAlsoFreesTheOpsBehindACut() {
+        long before = Memory.savedBytes();
+        Var w = Var.param(Tensor.randn(1L, 1.0, 4, 4), "W");
+        Var h = Var.constant(Tensor.randn(2L, 1.0, 4));
+        Var upstream = null;
+        for (int t = 0; t < 6; t++) {
+            h = Ops.tanh(Ops.prod(w, h));
+            if (t == 2) {
+                upstream = h;
+                h = Ops.scaleGrad(h, 0.0);
+            }
+        }
+        Var loss = Ops.sum(Ops.mul(h, h));
+        loss.backward();
+        assertEquals(before, Memory.savedBytes());
+        assertTrue(upstream.creator().isReleased());
+        // and a second backward through the cut part is the usual clear error
+        Var again = Ops.sum(upstream);
+        IllegalStateException e = assertThrows(IllegalStateException.class, again::backward);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+    }
+
+    @Test
+    void retainingTheGraphKeepsTheOpsBehindACut() {
+        Var w = Var.param(Tensor.randn(1L, 1.0, 3, 3), "W");
+        Var u = Ops.tanh(Ops.prod(w, Var.constant(Tensor.vector(1, 2, 3))));
+        Var loss = Ops.sum(Ops.mul(Ops.scaleGrad(u, 0.0), w));
+        loss.backward(Tensor.scalar(1.0), true);
+        assertFalse(u.creator().isReleased());
+        Ops.sum(u).backward();
+        assertTrue(w.grad().allFinite());
+        loss.releaseGraph();
+    }
 
     @Test
     void aNewLossOnAFreedIntermediateNamesTheFreedOp() {
