@@ -500,7 +500,7 @@ public final class GradCheck {
 
         private Comparison directional(int k, String name, Tensor x, Tensor original, Tensor analytic, Rng random) {
             int size = x.size();
-            int count = options.directions;
+            int count = size == 0 ? 0 : options.directions; // an empty input has no direction
             double[] a = new double[count];
             double[] n = new double[count];
             double maxAbs = 0;

@@ -179,6 +179,17 @@ class GradCheckTest {
     }
 
     @Test
+    void anEmptyInputHasNothingToCheckInEitherMode() {
+        for (GradCheck.Mode mode : GradCheck.Mode.values()) {
+            GradCheck.Report r = GradCheck.check(GradCheck.options().withMode(mode),
+                    x -> x[0].sum().add(x[1].tanh().sum()), Tensor.zeros(0, 3), Tensor.vector(0.5));
+            assertEquals(0, r.input(0).checkedCount(), mode.toString());
+            assertEquals("no entries", r.input(0).where());
+            r.assertClose(TOL);
+        }
+    }
+
+    @Test
     void aNonScalarOutputIsProjectedOnAFixedRandomVector() {
         Function<Var[], Var> f = x -> SloppyTanh.apply(x[0]).prod(x[1]);
         Tensor a = Tensor.randn(9L, 1.0, 2, 3);
