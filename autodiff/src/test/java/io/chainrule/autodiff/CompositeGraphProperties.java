@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CompositeGraphProperties {
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void everyLeafGradientOfARandomGraphMatchesFiniteDifferences(
             @ForAll @IntRange(min = 2, max = 4) int leaves, @ForAll @IntRange(min = 3, max = 12) int steps,
             @ForAll long seed) {
