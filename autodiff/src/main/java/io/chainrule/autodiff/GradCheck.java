@@ -4,6 +4,7 @@ import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -396,7 +397,7 @@ public final class GradCheck {
                 double floor = Math.max(options.floorRatio * scale, options.absoluteFloor);
                 List<InputReport> reports = new ArrayList<>(count);
                 for (Comparison c : comparisons) {
-                    reports.add(InputReport.of(c, scale, floor));
+                    reports.add(InputReport.of(c, floor));
                 }
                 return new Report(reports, l0, outShape, scale, floor);
             } finally {
@@ -536,7 +537,7 @@ public final class GradCheck {
                 n[d] = (lUp - lDown) / (2 * h);
             }
             double[] roundOff = new double[count];
-            java.util.Arrays.fill(roundOff, roundOff(2 * h));
+            Arrays.fill(roundOff, roundOff(2 * h));
             return new Comparison(k, name, original.shape(), Mode.DIRECTIONS, a, n, roundOff, analytic, null);
         }
 
@@ -647,7 +648,7 @@ public final class GradCheck {
             this.numericGradient = numericGradient;
         }
 
-        static InputReport of(Comparison c, double scale, double floor) {
+        static InputReport of(Comparison c, double floor) {
             double[] a = c.analytic;
             double[] n = c.numeric;
             int worst = -1;
@@ -763,7 +764,7 @@ public final class GradCheck {
                 return "no entries";
             }
             if (mode == Mode.JACOBIAN) {
-                return "index " + java.util.Arrays.toString(worstIndex()) + " (flat " + worst + ")";
+                return "index " + Arrays.toString(worstIndex()) + " (flat " + worst + ")";
             }
             return "random direction " + worst + " of " + checked;
         }
