@@ -3,6 +3,10 @@ package io.chainrule.autodiff;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -18,6 +22,10 @@ import java.util.PriorityQueue;
  * <p>Nodes that extend the graph during backward (checkpoints) call {@link #deliver(Var, Tensor)}
  * on the gradients of the values they recomputed; those new nodes have the largest creation
  * numbers and so are processed next.
+ *
+ * <p>Unless the graph is retained, every node is freed once it has run, and after the pass the
+ * ops behind a cut (an input a node gave no gradient, as {@code scaleGrad(x, 0)} does), which
+ * the pass never runs, are freed too: backward frees the whole graph it was called on.
  */
 public final class Backward {
     private final PriorityQueue<Node> ready =
@@ -25,7 +33,9 @@ public final class Backward {
     private final boolean retainGraph;
     /** The node being run when anomaly mode is on (its gradients are checked), else null. */
     private Node anomalyNode;
-    /** The node being run when anomaly mode is on (its gradients are checked), else null. */
+    /** Producers a node gave no gradient, to free after the pass (null if none). */
+    private List<Node> cuts;
+
     private Backward(boolean retainGraph) {
         this.retainGraph = retainGraph;
     }
@@ -40,6 +50,7 @@ public final class Backward {
         try (NoGrad scope = NoGrad.enter()) {
             engine.deliver(root, seed);
             engine.drain();
+            engine.releaseCuts();
         } catch (RuntimeException | Error e) {
             engine.abandon();
             throw e;
@@ -115,6 +126,40 @@ public final class Backward {
         if (!to.queued) {
             to.queued = true;
             ready.add(to);
+        }
+    }
+
+    /** Notes that a node gave {@code producer} no gradient (a cut in the graph). */
+    void cut(Node producer) {
+        if (!retainGraph && !(producer instanceof Leaf)) {
+            if (cuts == null) {
+                cuts = new ArrayList<>();
+            }
+            cuts.add(producer);
+        }
+    }
+
+    /**
+     * Frees the ops behind the cuts that the pass never ran. Called after the pass, so a node
+     * not released by then will not run; the walk stops at released nodes, whose inputs the pass
+     * has handled. Iterative.
+     */
+    private void releaseCuts() {
+        if (cuts == null) {
+            return;
+        }
+        Deque<Node> stack = new ArrayDeque<>(cuts);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (n.isReleased() || n instanceof Leaf) {
+                continue;
+            }
+            n.release();
+            for (Node m : n.next) {
+                if (m != null) {
+                    stack.push(m);
+                }
+            }
         }
     }
 

@@ -46,6 +46,10 @@ public abstract class Node {
     private final Throwable creationSite;
     private List<Consumer<Tensor>>[] hooks;
 
+    /** For drawing: labels of outputs that were named, and of constant inputs while tracing. */
+    String[] outputLabels;
+    String[] constantLabels;
+
     // backward state, touched only by the engine
     Tensor[] pending;
     boolean[] pendingOwned;
@@ -68,6 +72,14 @@ public abstract class Node {
             }
         }
         this.creationSite = Anomaly.isEnabled() ? new Throwable("'" + name + "' created here") : null;
+        if (GraphDot.isTracing()) {
+            constantLabels = new String[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].requiresGrad()) {
+                    constantLabels[i] = GraphDot.label(inputs[i].name(), inputs[i].value().shape());
+                }
+            }
+        }
     }
 
     /** True if an op applied to these inputs must be recorded: grad mode is on and one input requires grad. */
@@ -177,9 +189,10 @@ public abstract class Node {
 
     /**
      * How the engine runs this node; {@code gradOutputs[i]} is null when output i received no
-     * gradient. The default computes {@link #backward(Tensor[])} and hands each input gradient to
-     * the engine. Nodes that must extend the graph during backward (a checkpoint recomputing its
-     * segment) override this.
+     * gradient. The default computes {@link #backward(Tensor[])} and hands
+     * each input gradient to the engine (a null one marks a cut, whose upstream ops the engine
+     * frees after the pass unless it retains the graph). Nodes that must extend the graph during
+     * backward (a checkpoint recomputing its segment) override this.
      */
     protected void run(Tensor[] gradOutputs, Backward engine) {
         Tensor[] g = backward(gradOutputs);
@@ -188,8 +201,12 @@ public abstract class Node {
                     + " gradients for " + next.length + " inputs");
         }
         for (int i = 0; i < next.length; i++) {
-            if (next[i] != null && g[i] != null) {
-                engine.deliver(this, i, next[i], nextSlot[i], g[i]);
+            if (next[i] != null) {
+                if (g[i] != null) {
+                    engine.deliver(this, i, next[i], nextSlot[i], g[i]);
+                } else {
+                    engine.cut(next[i]);
+                }
             }
         }
     }

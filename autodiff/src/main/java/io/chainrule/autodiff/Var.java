@@ -58,6 +58,7 @@ public final class Var {
         Var v = new Var(value, leaf, 0);
         leaf.bind(v);
         v.name = name;
+        leaf.outputLabels = new String[] {name};
         return v;
     }
 
@@ -118,6 +119,12 @@ public final class Var {
     /** Sets this value's name (for messages and drawings); returns this. */
     public Var named(String newName) {
         this.name = newName;
+        if (node != null && !(node instanceof Leaf)) {
+            if (node.outputLabels == null) {
+                node.outputLabels = new String[Math.max(1, node.outputCount())];
+            }
+            node.outputLabels[slot] = newName;
+        }
         return this;
     }
 

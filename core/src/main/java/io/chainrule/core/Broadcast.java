@@ -63,9 +63,18 @@ final class Broadcast {
 
     /** True if {@code s} equals the trailing dimensions of {@code out} (leading 1s ignored). */
     private static boolean isSuffix(int[] s, int[] out) {
-        int lead = out.length - s.length;
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] != out[lead + i]) {
+        // leading 1s of s do not change its layout: [1, 3] repeats along [2, 3] like [3]
+        int first = 0;
+        while (first < s.length && s[first] == 1) {
+            first++;
+        }
+        int len = s.length - first;
+        int lead = out.length - len;
+        if (lead < 0 || (len > 0 && Shape.size(s) == 0)) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (s[first + i] != out[lead + i]) {
                 return false;
             }
         }

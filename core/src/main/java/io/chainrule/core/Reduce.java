@@ -2,7 +2,13 @@ package io.chainrule.core;
 
 import java.util.Arrays;
 
-/** Reductions (sum, mean, max, min) over a set of axes. */
+/**
+ * Reductions (sum, mean, max, min) over a set of axes. Each output element folds its terms in
+ * row-major order of the input: a sum is the left fold of its terms (an empty sum is +0.0), a mean
+ * is that sum divided by the number of terms; max and min fold {@link Math#max} and
+ * {@link Math#min} (NaN wins, +0.0 is above -0.0), the rules of {@link Tensor#maximum} and
+ * {@link Tensor#maxValue}.
+ */
 final class Reduce {
     private Reduce() {
     }
@@ -25,8 +31,8 @@ final class Reduce {
                         + " of shape " + Shape.format(shape) + ": " + e.getMessage(), e);
             }
             if (reduced[a]) {
-                throw new IllegalArgumentException(op.name().toLowerCase() + ": axis " + ax
-                        + " repeated in " + Arrays.toString(axes));
+                throw new IllegalArgumentException(op.name().toLowerCase() + " over axes " + Arrays.toString(axes)
+                        + " of shape " + Shape.format(shape) + ": axis " + ax + " repeated");
             }
             reduced[a] = true;
         }
@@ -44,7 +50,10 @@ final class Reduce {
         }
         int outSize = Shape.size(kept);
         double[] d = new double[outSize];
-        double init = op == Op.MAX ? Double.NEGATIVE_INFINITY : op == Op.MIN ? Double.POSITIVE_INFINITY : 0.0;
+        // Sums start from -0.0, the exact identity of IEEE addition (-0.0 + x == x for every x,
+        // while 0.0 + -0.0 == 0.0), so a sum of one term is that term; a sum of none is +0.0.
+        double init = op == Op.MAX ? Double.NEGATIVE_INFINITY : op == Op.MIN ? Double.POSITIVE_INFINITY
+                : count == 0 ? 0.0 : -0.0;
         Arrays.fill(d, init);
         // output strides with 0 along reduced axes, then walk the input in row-major order.
         int[] outStrides = Shape.strides(kept);
@@ -71,10 +80,10 @@ final class Reduce {
                             d[o] += v;
                             break;
                         case MAX:
-                            d[o] = (Double.isNaN(v) || v > d[o]) ? v : d[o];
+                            d[o] = Math.max(d[o], v);
                             break;
                         default:
-                            d[o] = (Double.isNaN(v) || v < d[o]) ? v : d[o];
+                            d[o] = Math.min(d[o], v);
                     }
                 }
                 for (int k = r - 2; k >= 0; k--) {

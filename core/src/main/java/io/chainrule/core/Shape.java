@@ -112,6 +112,17 @@ public final class Shape {
         return a;
     }
 
+    /** Normalizes an axis of {@code shape} that may be negative; names the shape on error. */
+    public static int axis(int axis, int[] shape) {
+        int r = shape.length;
+        int a = axis < 0 ? axis + r : axis;
+        if (a < 0 || a >= r) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + format(shape)
+                    + " (rank " + r + ")");
+        }
+        return a;
+    }
+
     /** Human-readable shape, e.g. {@code [32, 256]}. */
     public static String format(int[] shape) {
         return Arrays.toString(shape);

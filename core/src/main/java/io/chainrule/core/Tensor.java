@@ -139,15 +139,21 @@ public final class Tensor {
         return randn(new Well19937c(seed), std, shape);
     }
 
-    /** Uniform entries in [lo, hi) drawn from {@code rng}. */
+    /**
+     * Uniform entries in [lo, hi) drawn from {@code rng} (every entry is lo if lo == hi). The
+     * bounds must be finite, and so must hi - lo.
+     */
     public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
-        if (!(lo <= hi)) {
-            throw new IllegalArgumentException("uniform bounds must satisfy lo <= hi, got lo=" + lo + ", hi=" + hi);
+        if (!(lo <= hi) || !Double.isFinite(hi - lo)) {
+            throw new IllegalArgumentException("uniform bounds must be finite with lo <= hi, got lo=" + lo
+                    + ", hi=" + hi);
         }
         int[] s = Shape.checked(shape);
         double[] d = new double[Shape.size(s)];
         for (int i = 0; i < d.length; i++) {
-            d[i] = lo + (hi - lo) * rng.nextDouble();
+            double v = lo + (hi - lo) * rng.nextDouble();
+            // the sum can round up to hi; like java.util.Random.doubles(lo, hi), step back below it
+            d[i] = v < hi || lo == hi ? v : Math.nextDown(hi);
         }
         return new Tensor(d, 0, s);
     }
@@ -166,7 +172,7 @@ public final class Tensor {
 
     /** Size of dimension {@code axis} (negative counts from the end). */
     public int dim(int axis) {
-        return shape[Shape.axis(axis, shape.length)];
+        return shape[Shape.axis(axis, shape)];
     }
 
     public int rank() {
@@ -434,9 +440,12 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of all elements, as a rank-0 tensor. */
+    /**
+     * Sum of all elements in row-major order, as a rank-0 tensor; equal bit for bit to
+     * {@code sum(allAxes, false)}. The sum of no elements is +0.0.
+     */
     public Tensor sum() {
-        double s = 0;
+        double s = size == 0 ? 0.0 : -0.0; // -0.0 + x == x exactly, so the sum of {-0.0} is -0.0
         for (int i = 0; i < size; i++) {
             s += data[offset + i];
         }
@@ -593,11 +602,12 @@ public final class Tensor {
 
     /**
      * Sums this tensor down to {@code target}, the inverse of broadcasting {@code target} up to
-     * this shape (used for gradients of broadcast operands).
+     * this shape (used for gradients of broadcast operands). A new tensor, also when the shape
+     * already matches.
      */
     public Tensor sumTo(int... target) {
         if (Arrays.equals(shape, target)) {
-            return this;
+            return copy();
         }
         if (!Shape.broadcastsTo(target, shape)) {
             throw new IllegalArgumentException("cannot sum shape " + Shape.format(shape) + " down to shape "
@@ -653,10 +663,10 @@ public final class Tensor {
         return new Tensor(data, offset, s);
     }
 
-    /** Swaps the last two axes (matrix transpose; rank 1 and 0 are returned unchanged). */
+    /** Swaps the last two axes (matrix transpose; a rank-1 or rank-0 tensor is copied unchanged). */
     public Tensor transpose() {
         if (shape.length < 2) {
-            return this;
+            return copy();
         }
         int[] perm = new int[shape.length];
         for (int i = 0; i < perm.length; i++) {
@@ -718,7 +728,7 @@ public final class Tensor {
      * the result is a view sharing storage; along other axes a copy.
      */
     public Tensor slice(int axis, int from, int to) {
-        int a = Shape.axis(axis, shape.length);
+        int a = Shape.axis(axis, shape);
         if (from < 0 || to > shape[a] || from > to) {
             throw new IllegalArgumentException("slice [" + from + ", " + to + ") out of range for axis " + axis
                     + " of shape " + Shape.format(shape));
@@ -733,7 +743,7 @@ public final class Tensor {
         for (int i = 0; i < a; i++) {
             outer *= shape[i];
         }
-        if (outer == 1) {
+        if (a == 0) {
             return new Tensor(data, offset + from * inner, out);
         }
         int chunk = (to - from) * inner;
@@ -762,7 +772,11 @@ public final class Tensor {
             throw new IllegalArgumentException("concat needs at least one tensor");
         }
         int[] first = parts[0].shape;
-        int a = Shape.axis(axis, first.length);
+        if (axis < -first.length || axis >= first.length) {
+            throw new IllegalArgumentException("concat along axis " + axis + ": out of range for shapes "
+                    + describeShapes(parts));
+        }
+        int a = Shape.axis(axis, first);
         int total = 0;
         for (Tensor p : parts) {
             if (p.shape.length != first.length) {
@@ -831,12 +845,12 @@ public final class Tensor {
         return sb.toString();
     }
 
-    /** Expands this tensor to {@code target} by broadcasting (a copy). */
+    /** Expands this tensor to {@code target} by broadcasting (a copy, also when the shape already matches). */
     public Tensor broadcastTo(int... target) {
         if (Arrays.equals(shape, target)) {
-            return this;
+            return copy();
         }
-        if (!Shape.broadcastsTo(shape, target)) {
+        if (!Shape.broadcastsTo(shape, target) || Arrays.stream(target).anyMatch(d -> d < 0)) {
             throw new IllegalArgumentException("shape " + Shape.format(shape) + " cannot be broadcast to shape "
                     + Shape.format(target));
         }

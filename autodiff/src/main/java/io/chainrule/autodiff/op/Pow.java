@@ -7,7 +7,8 @@ import io.chainrule.core.Tensor;
 
 /**
  * {@code y = x^p} for a constant exponent p ({@link Math#pow}). Backward:
- * {@code dx = g · p · x^(p-1)}. Saves x.
+ * {@code dx = g · p · x^(p-1)}, and {@code dx = 0} for {@code p = 0} (a constant; the formula
+ * would give {@code 0 · 0^(-1) = NaN} at {@code x = 0}). Saves x.
  */
 public final class Pow extends Node {
     private final double p;
@@ -32,6 +33,9 @@ public final class Pow extends Node {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor x = saved(0);
+        if (p == 0) {
+            return new Tensor[] {Tensor.zeros(x.shape())};
+        }
         double[] gx = new double[x.size()];
         double[] xd = x.array();
         double[] gd = g.array();
