@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>{@code config.json}: the run's options and what the task derived (enough to rebuild the model);</li>
  *   <li>{@code model.safetensors}: the parameters, PyTorch names, F64; its metadata names the iteration;</li>
- *   <li>{@code optimizer-<iteration>.safetensors}: Adam's moments (m, v, t) and the carried state;</li>
+ *   <li>{@code optimizer-<iteration>.safetensors}: Adam's state ({@code adam.*}: step counts,
+ *       {@code exp_avg}, {@code exp_avg_sq}) and the carried state ({@code carry.*});</li>
  *   <li>{@code metrics.csv}, {@code loss.png}, {@code summary.json}.</li>
  * </ul>
  *
@@ -91,7 +92,6 @@ public final class RunFiles {
         Safetensors.save(optimizer(c.iteration()), opt, Map.of(
                 "iteration", Long.toString(c.iteration()),
                 "seconds", Double.toString(c.seconds()),
-                "adam_steps", Long.toString(c.optimizerSteps()),
                 "carry_parts", Integer.toString(c.carry().length)), channelFilter);
         Map<String, String> meta = new LinkedHashMap<>(modelMetadata);
         meta.put("format", "pt");
@@ -149,7 +149,7 @@ public final class RunFiles {
         } catch (NumberFormatException e) {
             throw new SafetensorsFormatException(optPath + ": metadata 'seconds' is not a number", e);
         }
-        return new Checkpoint(iteration, seconds, model.tensors(), parseLong(opt, optPath, "adam_steps"), adam, carry);
+        return new Checkpoint(iteration, seconds, model.tensors(), adam, carry);
     }
 
     private static long parseLong(SafetensorsFile f, Path path, String key) throws SafetensorsFormatException {

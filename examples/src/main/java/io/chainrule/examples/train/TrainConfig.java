@@ -19,6 +19,10 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
                           double clip, double lr, long seed, long iterations, long saveEvery) {
 
     public static final String FORMAT = "chainrule-train/1";
+    /** Adam's constants (PyTorch's defaults), recorded in config.json. */
+    public static final double ADAM_BETA1 = 0.9;
+    public static final double ADAM_BETA2 = 0.999;
+    public static final double ADAM_EPS = 1e-8;
 
     public TrainConfig {
         positive("--hidden", hidden);
@@ -59,11 +63,11 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
         m.put("steps", steps);
         m.put("strategy", strategy);
         m.put("clip", clip);
-        m.put("optimizer", Adam.NAME);
+        m.put("optimizer", "adam");
         m.put("lr", lr);
-        m.put("beta1", Adam.BETA1);
-        m.put("beta2", Adam.BETA2);
-        m.put("eps", Adam.EPS);
+        m.put("beta1", ADAM_BETA1);
+        m.put("beta2", ADAM_BETA2);
+        m.put("eps", ADAM_EPS);
         m.put("seed", seed);
         m.put("iterations", iterations);
         m.put("save_every", saveEvery);

@@ -1,6 +1,9 @@
 package io.chainrule.examples.train;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.autodiff.optim.Adam;
+import io.chainrule.autodiff.optim.Clip;
+import io.chainrule.autodiff.optim.Optimizer;
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
@@ -20,10 +23,10 @@ import java.util.Map;
  * The training loop. Each iteration: the task's batch for that iteration; the initial state is the
  * state carried from the previous batch (streaming tasks; its value only, the gradient path cut)
  * or zero; the loss unrolled under the BPTT strategy; backward (which frees the saved activations,
- * so no graph outlives the iteration); global-norm clipping; an Adam step. Every
+ * so no graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
  * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png.
  *
- * <p>Everything an iteration depends on is either in the checkpoint (parameters, Adam's moments,
+ * <p>Everything an iteration depends on is either in the checkpoint (parameters, Adam's state,
  * the carried state) or a fixed function of (seed, iteration) (the batch, the random truncation
  * draws), so a resumed run ends bitwise equal to an uninterrupted one.
  */
@@ -33,7 +36,8 @@ public final class Trainer {
     private final TrainConfig config;
     private final Task task;
     private final Model model;
-    private final Adam adam;
+    private final List<Var> parameters;
+    private final Optimizer adam;
     private final StrategySpec strategy;
     private final RunFiles files;
     private final List<TrainingListener> listeners;
@@ -46,7 +50,9 @@ public final class Trainer {
         this.config = config;
         this.task = task;
         this.model = model;
-        this.adam = new Adam(model.parameters(), config.lr());
+        this.parameters = List.copyOf(model.parameters().values());
+        this.adam = Adam.builder(config.lr()).betas(TrainConfig.ADAM_BETA1, TrainConfig.ADAM_BETA2)
+                .eps(TrainConfig.ADAM_EPS).build(parameters);
         this.strategy = StrategySpec.parse(config.strategy());
         this.files = files;
         this.listeners = listeners;
@@ -55,7 +61,7 @@ public final class Trainer {
     /** Continues from {@code c}; {@code history} are the metrics rows up to its iteration. */
     public void restore(Checkpoint c, List<MetricsRow> history) {
         model.load(c.parameters());
-        adam.load(c.optimizerSteps(), c.optimizerState());
+        adam.loadState(c.optimizerState());
         iteration = c.iteration();
         secondsBefore = c.seconds();
         if (c.carry().length > 0) {
@@ -93,9 +99,10 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.iteration(iteration, total, lossAndNorm[0], seconds);
             }
-            if (!Double.isFinite(lossAndNorm[0])) {
-                throw new IllegalStateException("the training loss became " + lossAndNorm[0] + " at iteration " + iteration
-                        + "; try a smaller --lr or gradient clipping (--clip)");
+            if (!Double.isFinite(lossAndNorm[0]) || !Double.isFinite(lossAndNorm[1])) {
+                throw new IllegalStateException("the training " + (Double.isFinite(lossAndNorm[0]) ? "gradient norm" : "loss")
+                        + " became " + (Double.isFinite(lossAndNorm[0]) ? lossAndNorm[1] : lossAndNorm[0])
+                        + " at iteration " + iteration + "; try a smaller --lr or gradient clipping (--clip)");
             }
             if (iteration % config.saveEvery() == 0 || iteration == total) {
                 save(seconds);
@@ -117,8 +124,11 @@ public final class Trainer {
         Var loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
         loss.backward();
         carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
-        double norm = GlobalNormClip.clip(model.parameters().values(), config.clip());
-        adam.step();
+        // --clip 0 turns clipping off: an infinite bound only measures the norm.
+        double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
+        if (Double.isFinite(norm)) {
+            adam.step();   // a non-finite gradient stops the run (below) before it reaches the parameters
+        }
         return new double[] {loss.value().item(), norm};
     }
 
@@ -129,7 +139,7 @@ public final class Trainer {
         }
         // Metrics first: rows past the checkpoint a crash leaves behind are dropped on resume.
         MetricsCsv.write(files.metrics(), rows);
-        files.save(new Checkpoint(iteration, seconds, model.values(), adam.steps(), adam.state(), carried),
+        files.save(new Checkpoint(iteration, seconds, model.values(), adam.state(), carried),
                 Map.of("task", task.name(), "cell", model.cellName()));
         plot(List.of());
         for (TrainingListener l : listeners) {
