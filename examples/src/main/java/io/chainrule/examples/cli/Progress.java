@@ -62,7 +62,8 @@ final class Progress implements TrainingListener {
             windowCount = 0;
         }
         long now = System.nanoTime();
-        if (bar && (now - lastDraw >= (inPlace ? REDRAW_NANOS : LINE_NANOS) || (inPlace && !drawn))) {
+        boolean due = now - lastDraw >= (inPlace ? REDRAW_NANOS : LINE_NANOS) || (inPlace && !drawn) || done == from + 1;
+        if (bar && due) {
             draw(done, total, now);
             lastDraw = now;
         }

@@ -94,8 +94,10 @@ public final class LossPlot {
                     BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             m.setLabel(ref.label() + String.format(java.util.Locale.ROOT, " (%.4g)", ref.value()));
             m.setLabelPaint(REFERENCE[k % REFERENCE.length]);
-            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 210));
+            // Alternate sides (right above the line, left below it) so labels of close lines do not overlap.
+            m.setLabelAnchor(k % 2 == 0 ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.BOTTOM_LEFT);
+            m.setLabelTextAnchor(k % 2 == 0 ? TextAnchor.BOTTOM_RIGHT : TextAnchor.TOP_LEFT);
             plot.addRangeMarker(m);
             lo = Math.min(lo, ref.value());
             hi = Math.max(hi, ref.value());

@@ -17,6 +17,11 @@ import java.util.Map;
 public record Report(String task, String cell, long iterations, double seconds, long tokensPerIteration,
                      double trainLoss, List<Metric> metrics) {
 
+    /** True if the report has a metric called {@code key}. */
+    public boolean has(String key) {
+        return metrics.stream().anyMatch(m -> m.key().equals(key));
+    }
+
     /** The metric called {@code key}. */
     public double value(String key) {
         for (Metric m : metrics) {

@@ -114,9 +114,13 @@ public final class Run {
         Report report = new Report(task.name(), model.cellName(), trainer.iteration(),
                 rows.get(rows.size() - 1).seconds(), (long) config.steps() * config.batch(), sum / tail,
                 Evaluator.evaluate(task, model));
-        trainer.plot(List.of(
+        List<LossPlot.Reference> lines = new java.util.ArrayList<>(List.of(
                 new LossPlot.Reference("best constant prediction", report.value("constant_loss")),
                 new LossPlot.Reference("held-out loss", report.value("loss"))));
+        if (report.has("optimal_loss")) {
+            lines.add(new LossPlot.Reference("best possible", report.value("optimal_loss")));
+        }
+        trainer.plot(lines);
         FlatJson.write(files.summary(), report.toJson());
         return report;
     }
