@@ -144,17 +144,7 @@ public final class BracketsTask implements Task {
     public String describe() {
         return "predict the next symbol of nested brackets " + BracketLanguage.SYMBOLS.substring(0, 6)
                 + " with filler '" + BracketLanguage.SYMBOLS.charAt(BracketLanguage.FILLER) + "' (up to "
-                + BracketLanguage.MAX_DEPTH + " open at once), " + steps + " symbols a batch, streaming";
-    }
-
-    /** The first {@code length} symbols of held-out lane 0, as text (for the report). */
-    public String sample(int length) {
-        int[] s = new int[length];
-        new BracketLanguage.Stream(Seeds.derive(seed, Seeds.EVAL, 0)).read(0, s, null);
-        StringBuilder sb = new StringBuilder();
-        for (int v : s) {
-            sb.append(BracketLanguage.SYMBOLS.charAt(v));
-        }
-        return sb.toString();
+                + BracketLanguage.MAX_DEPTH + " open at once, each for at least " + BracketLanguage.MIN_SPAN
+                + " symbols), " + steps + " symbols a batch, streaming";
     }
 }

@@ -97,11 +97,6 @@ public final class Run {
         return model;
     }
 
-    /** The iteration training starts from (0 for a new run). */
-    public long startIteration() {
-        return trainer.iteration();
-    }
-
     /** Trains to the configured number of iterations, evaluates, and writes summary.json and the final plot. */
     public Report train() throws IOException {
         trainer.run();
