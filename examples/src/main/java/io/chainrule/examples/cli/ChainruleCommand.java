@@ -30,7 +30,12 @@ public final class ChainruleCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
-            line.getErr().println(line.getCommandName() + ": error: " + message(e));
+            boolean expected = e instanceof java.io.IOException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException;
+            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + (expected ? "error: " : "internal error: ") + message(e));
+            if (!expected) {
+                e.printStackTrace(line.getErr());   // a bug: the trace is what a report needs
+            }
             line.getErr().flush();
             return CommandLine.ExitCode.SOFTWARE;
         });
@@ -38,11 +43,13 @@ public final class ChainruleCommand implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException n) {
-            return (n.getReason() != null ? n.getReason() + ": " : "no such file: ") + n.getFile();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException a) {
-            return "permission denied: " + a.getFile();
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String what = f instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : f.getClass().getSimpleName();
+            return (f.getReason() != null ? f.getReason() + ": " : "") + f.getFile() + " (" + what + ")";
         }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
