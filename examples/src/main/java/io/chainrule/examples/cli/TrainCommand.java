@@ -1,6 +1,7 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.core.kernel.Kernels;
+import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.task.TextTask;
@@ -168,25 +169,34 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--epochs needs a finite data set (--task text); the " + task
                     + " task draws fresh data every iteration, so give --iterations");
         }
-        if (epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
-        }
         if (file == null) {
             throw new IllegalArgumentException("--task text needs --file FILE (a UTF-8 text file)");
         }
-        return epochs * new TextTask(file, steps, batch).chunksPerEpoch();
+        return textIterations(epochs, file, steps, batch);
     }
 
     private Long resumeIterations(Path dir) throws IOException {
-        if (length.epochs != null) {
-            TrainConfig saved = TrainConfig.fromJson(io.chainrule.examples.io.FlatJson.read(dir.resolve(RunFiles.CONFIG)),
-                    dir.resolve(RunFiles.CONFIG).toString());
-            if (!saved.task().equals("text")) {
-                throw usage("--epochs needs a finite data set (--task text); the saved run is " + saved.task());
-            }
-            return length.epochs * new TextTask(saved.textFile(), saved.steps(), saved.batch()).chunksPerEpoch();
+        if (length.epochs == null) {
+            return length.iterations;
         }
-        return length.iterations;
+        Path saved = dir.resolve(RunFiles.CONFIG);
+        TrainConfig c = TrainConfig.fromJson(FlatJson.read(saved), saved.toString());
+        if (!c.task().equals("text")) {
+            throw usage("--epochs needs a finite data set (--task text); the saved run is " + c.task());
+        }
+        try {
+            return textIterations(length.epochs, c.textFile(), c.steps(), c.batch());
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** Iterations in {@code epochs} passes over a text file. */
+    private static long textIterations(long epochs, Path file, int steps, int batch) throws IOException {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        }
+        return epochs * new TextTask(file, steps, batch).chunksPerEpoch();
     }
 
     private void rejectSettingsOnResume() {
