@@ -3,7 +3,6 @@ package io.chainrule.examples.task;
 import io.chainrule.autodiff.Rng;
 import io.chainrule.core.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,21 +11,13 @@ import java.util.List;
  * last step the model must output the sum of the two marked values. Mean squared error on the last
  * step only. The best constant prediction (1) scores the variance of the sum, 1/6.
  */
-public final class AddingTask implements Task {
-    static final int EVAL_BATCHES = 4;
-
-    private final int steps;
-    private final int batch;
-    private final long seed;
-    private List<Batch> eval;
+public final class AddingTask extends EpisodicTask {
 
     public AddingTask(int steps, int batch, long seed) {
+        super(steps, batch, seed);
         if (steps < 2) {
             throw new IllegalArgumentException("the adding problem needs at least 2 steps, got --steps " + steps);
         }
-        this.steps = steps;
-        this.batch = batch;
-        this.seed = seed;
     }
 
     @Override
@@ -50,16 +41,7 @@ public final class AddingTask implements Task {
     }
 
     @Override
-    public boolean streaming() {
-        return false;
-    }
-
-    @Override
-    public Batch batch(long iteration) {
-        return make(new Rng(Seeds.derive(seed, Seeds.DATA, iteration)));
-    }
-
-    private Batch make(Rng rng) {
+    Batch draw(Rng rng) {
         double[] x = new double[steps * batch * 2];
         double[] sum = new double[batch];
         int half = steps / 2;
@@ -84,17 +66,6 @@ public final class AddingTask implements Task {
         y[steps - 1] = Tensor.wrap(sum, batch, 1);
         scored[steps - 1] = true;
         return new Batch(Tensor.wrap(x, steps, batch, 2), null, y, scored);
-    }
-
-    @Override
-    public List<Batch> evalBatches() {
-        if (eval == null) {
-            eval = new ArrayList<>();
-            for (int k = 0; k < EVAL_BATCHES; k++) {
-                eval.add(make(new Rng(Seeds.derive(seed, Seeds.EVAL, k))));
-            }
-        }
-        return eval;
     }
 
     @Override

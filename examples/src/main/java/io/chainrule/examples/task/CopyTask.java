@@ -3,7 +3,6 @@ package io.chainrule.examples.task;
 import io.chainrule.autodiff.Rng;
 import io.chainrule.core.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,26 +12,18 @@ import java.util.List;
  * Cross-entropy on those steps only. Input one-hot over the alphabet, blank and delimiter.
  * The best constant prediction (uniform over the symbols) scores log 8.
  */
-public final class CopyTask implements Task {
+public final class CopyTask extends EpisodicTask {
     static final int ALPHABET = 8;
     static final int LENGTH = 5;
     static final int BLANK = ALPHABET;
     static final int DELIMITER = ALPHABET + 1;
-    static final int EVAL_BATCHES = 4;
-
-    private final int steps;
-    private final int batch;
-    private final long seed;
-    private List<Batch> eval;
 
     public CopyTask(int steps, int batch, long seed) {
+        super(steps, batch, seed);
         if (steps < 2 * LENGTH + 1) {
             throw new IllegalArgumentException("the copy task needs --steps of at least " + (2 * LENGTH + 1)
                     + " (" + LENGTH + " symbols, a delimiter, " + LENGTH + " recalls), got " + steps);
         }
-        this.steps = steps;
-        this.batch = batch;
-        this.seed = seed;
     }
 
     @Override
@@ -56,16 +47,7 @@ public final class CopyTask implements Task {
     }
 
     @Override
-    public boolean streaming() {
-        return false;
-    }
-
-    @Override
-    public Batch batch(long iteration) {
-        return make(new Rng(Seeds.derive(seed, Seeds.DATA, iteration)));
-    }
-
-    private Batch make(Rng rng) {
+    Batch draw(Rng rng) {
         int d = inputSize();
         double[] x = new double[steps * batch * d];
         int[][] y = new int[steps][batch];
@@ -87,17 +69,6 @@ public final class CopyTask implements Task {
             scored[t] = true;
         }
         return new Batch(Tensor.wrap(x, steps, batch, d), y, null, scored);
-    }
-
-    @Override
-    public List<Batch> evalBatches() {
-        if (eval == null) {
-            eval = new ArrayList<>();
-            for (int k = 0; k < EVAL_BATCHES; k++) {
-                eval.add(make(new Rng(Seeds.derive(seed, Seeds.EVAL, k))));
-            }
-        }
-        return eval;
     }
 
     @Override
