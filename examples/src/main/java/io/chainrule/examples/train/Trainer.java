@@ -92,17 +92,17 @@ public final class Trainer {
         long started = System.nanoTime();
         listeners.forEach(l -> l.started(iteration, total, (long) config.steps() * config.batch()));
         while (iteration < total) {
-            double[] lossAndNorm = step(iteration);
+            StepResult r = step(iteration);
             iteration++;
             double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
-            rows.add(new MetricsRow(iteration, lossAndNorm[0], lossAndNorm[1], seconds));
+            rows.add(new MetricsRow(iteration, r.loss(), r.gradNorm(), seconds));
             for (TrainingListener l : listeners) {
-                l.iteration(iteration, total, lossAndNorm[0], seconds);
+                l.iteration(iteration, total, r.loss(), seconds);
             }
-            if (!Double.isFinite(lossAndNorm[0]) || !Double.isFinite(lossAndNorm[1])) {
-                throw new IllegalStateException("the training " + (Double.isFinite(lossAndNorm[0]) ? "gradient norm" : "loss")
-                        + " became " + (Double.isFinite(lossAndNorm[0]) ? lossAndNorm[1] : lossAndNorm[0])
-                        + " at iteration " + iteration + "; try a smaller --lr or gradient clipping (--clip)");
+            if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
+                String what = Double.isFinite(r.loss()) ? "gradient norm became " + r.gradNorm() : "loss became " + r.loss();
+                throw new IllegalStateException("the training " + what + " at iteration " + iteration
+                        + "; try a smaller --lr or gradient clipping (--clip)");
             }
             if (iteration % config.saveEvery() == 0 || iteration == total) {
                 save(seconds);
@@ -111,8 +111,11 @@ public final class Trainer {
         listeners.forEach(TrainingListener::finished);
     }
 
-    /** One iteration; returns the training loss and the gradient norm before clipping. */
-    private double[] step(long i) {
+    /** The training loss of an iteration and the gradient norm before clipping. */
+    private record StepResult(double loss, double gradNorm) {
+    }
+
+    private StepResult step(long i) {
         Batch b = task.batch(i);
         State initial = task.streaming() && carry != null && !task.restartsStream(i)
                 ? carry : Unroll.zeroState(model.cell(), b.batchSize());
@@ -127,9 +130,9 @@ public final class Trainer {
         // --clip 0 turns clipping off: an infinite bound only measures the norm.
         double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
         if (Double.isFinite(norm)) {
-            adam.step();   // a non-finite gradient stops the run (below) before it reaches the parameters
+            adam.step();   // a non-finite norm is not stepped on: run() stops there
         }
-        return new double[] {loss.value().item(), norm};
+        return new StepResult(loss.value().item(), norm);
     }
 
     private void save(double seconds) throws IOException {
