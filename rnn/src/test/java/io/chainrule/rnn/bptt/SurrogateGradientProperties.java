@@ -2,84 +2,30 @@ package io.chainrule.rnn.bptt;
 
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.GradMode;
-import io.chainrule.autodiff.NoGrad;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 import io.chainrule.rnn.CellGradientProperties;
 import io.chainrule.rnn.CellGradientProperties.Problem;
-import io.chainrule.rnn.State;
-import io.chainrule.rnn.Unroll;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import java.util.List;
 import java.util.Random;
 
 /**
  * Truncated and randomized BPTT (with fixed draws) compute the exact gradient of a surrogate
- * objective in which the cut edges are held constant: before step t the state s is replaced by
- * {@code ξ_t · s + (1 - ξ_t) · s̄_t}, where {@code s̄_t} is the state's value at the unperturbed
- * parameters (a constant). Its value equals the true loss at the base point, and its exact
- * gradient scales the path from step t back into step t-1 by ξ_t: truncation is ξ_t = 0 at the
- * cuts and 1 elsewhere. Central finite differences of that surrogate must equal the strategy's
- * gradients (max relative error 1e-6), for every cell.
+ * objective in which the cut edges are held constant ({@link SurrogateObjective}): before step t
+ * the state s is replaced by {@code ξ_t · s + (1 - ξ_t) · s̄_t}, where {@code s̄_t} is the state's
+ * value at the unperturbed parameters (a constant). Its value equals the true loss at the base
+ * point, and its exact gradient scales the path from step t back into step t-1 by ξ_t: truncation
+ * is ξ_t = 0 at the cuts and 1 elsewhere. Central finite differences of that surrogate must equal
+ * the strategy's gradients (max relative error 1e-6), for every cell.
  */
 class SurrogateGradientProperties {
 
-    /** Test-only strategy evaluating the surrogate objective (for the numeric side). */
-    static final class Surrogate implements BpttStrategy {
-        private final double[] xi;
-        private final List<State> base; // state entering step t, at the base parameters
-
-        Surrogate(double[] xi, List<State> base) {
-            this.xi = xi;
-            this.base = base;
-        }
-
-        @Override
-        public Carry unroll(Chain chain, Carry start, int steps) {
-            Carry c = start;
-            for (int t = 0; t < steps; t++) {
-                double x = xi[t];
-                State held = base.get(t);
-                Var[] parts = c.state().parts();
-                for (int i = 0; i < parts.length; i++) {
-                    parts[i] = parts[i].mul(x).add(held.get(i).mul(1 - x));
-                }
-                c = c.withState(State.of(parts));
-                c = chain.step(t, c);
-            }
-            return c;
-        }
-
-        @Override
-        public String name() {
-            return "surrogate";
-        }
-    }
-
-    static List<State> enteringStates(Problem p) {
-        try (NoGrad scope = NoGrad.enter()) {
-            List<State> after = Unroll.states(p.cell, Var.constant(p.x), p.initial);
-            List<State> entering = new java.util.ArrayList<>();
-            entering.add(p.initial);
-            entering.addAll(after.subList(0, after.size() - 1));
-            // copies: the checker perturbs parameter values (the initial state among them) in place
-            List<State> frozen = new java.util.ArrayList<>();
-            for (State s : entering) {
-                frozen.add(s.map(v -> Var.constant(v.value().copy())));
-            }
-            return frozen;
-        }
-    }
-
-    static void check(Problem p, BpttStrategy strategy, double[] xi) {
-        List<State> base = enteringStates(p);
-        Surrogate surrogate = new Surrogate(xi, base);
-        // backward (recording) uses the strategy; the finite differences evaluate the surrogate
-        GradCheck.check(() -> p.loss(GradMode.isEnabled() ? strategy : surrogate), p.parameters)
-                .assertClose(CellGradientProperties.TOLERANCE);
+    static void check(Problem p, BpttStrategy strategy) {
+        // backward (recording) uses the strategy; the finite differences evaluate its surrogate
+        BpttStrategy checked = SurrogateObjective.forGradCheck(strategy, p.cell, Var.constant(p.x), p.initial);
+        GradCheck.check(() -> p.loss(checked), p.parameters).assertClose(CellGradientProperties.TOLERANCE);
     }
 
     @Property(tries = 10)
@@ -89,13 +35,9 @@ class SurrogateGradientProperties {
                                                                 @ForAll @IntRange(min = 2, max = 16) int steps,
                                                                 @ForAll @IntRange(min = 1, max = 6) int tau,
                                                                 @ForAll long seed) {
-        double[] xi = new double[steps];
-        for (int t = 0; t < steps; t++) {
-            xi[t] = t > 0 && t % tau == 0 ? 0.0 : 1.0;
-        }
         for (String name : CellGradientProperties.ALL) {
             Problem p = new Problem(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
-            check(p, Bptt.truncated(tau), xi);
+            check(p, Bptt.truncated(tau));
         }
     }
 
@@ -112,7 +54,7 @@ class SurrogateGradientProperties {
         }
         for (String name : CellGradientProperties.ALL) {
             Problem p = new Problem(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
-            check(p, Bptt.randomizedWithDraws(xi), xi);
+            check(p, Bptt.randomizedWithDraws(xi));
         }
     }
 
