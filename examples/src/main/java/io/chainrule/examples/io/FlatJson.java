@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A JSON object of named scalars (strings, numbers, booleans): config.json and summary.json.
- * Written pretty-printed in the map's order; read strictly (duplicate keys, nesting and other
- * JSON values are errors naming the file and key).
+ * A JSON object of named scalars (strings, numbers, booleans): config.json and summary.json; and
+ * an array of such objects (the {@code --json} output of commands that print a table). Written
+ * pretty-printed in the map's order; read strictly (duplicate keys, nesting and other JSON values
+ * are errors naming the file and key).
  */
 public final class FlatJson {
     private static final JsonFactory JSON = new JsonFactory();
@@ -29,26 +32,46 @@ public final class FlatJson {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            for (Map.Entry<String, ?> e : values.entrySet()) {
-                Object v = e.getValue();
-                if (v instanceof String s) {
-                    g.writeStringField(e.getKey(), s);
-                } else if (v instanceof Integer || v instanceof Long) {
-                    g.writeNumberField(e.getKey(), ((Number) v).longValue());
-                } else if (v instanceof Number n) {
-                    g.writeNumberField(e.getKey(), n.doubleValue());
-                } else if (v instanceof Boolean b) {
-                    g.writeBooleanField(e.getKey(), b);
-                } else {
-                    throw new IllegalArgumentException("cannot write " + e.getKey() + " = " + v + " as a JSON scalar");
-                }
-            }
-            g.writeEndObject();
+            writeObject(g, values);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory failed", e);
         }
         return w + "\n";
+    }
+
+    /** The JSON text of an array of flat objects. */
+    public static String formatArray(List<? extends Map<String, ?>> objects) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartArray();
+            for (Map<String, ?> o : objects) {
+                writeObject(g, o);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory failed", e);
+        }
+        return w + "\n";
+    }
+
+    private static void writeObject(JsonGenerator g, Map<String, ?> values) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String s) {
+                g.writeStringField(e.getKey(), s);
+            } else if (v instanceof Integer || v instanceof Long) {
+                g.writeNumberField(e.getKey(), ((Number) v).longValue());
+            } else if (v instanceof Number n) {
+                g.writeNumberField(e.getKey(), n.doubleValue());
+            } else if (v instanceof Boolean b) {
+                g.writeBooleanField(e.getKey(), b);
+            } else {
+                throw new IllegalArgumentException("cannot write " + e.getKey() + " = " + v + " as a JSON scalar");
+            }
+        }
+        g.writeEndObject();
     }
 
     /** Writes atomically. */
@@ -61,32 +84,61 @@ public final class FlatJson {
         return parse(Files.readString(file), file.toString());
     }
 
-    static Map<String, Object> parse(String text, String source) throws IOException {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /** Parses the text of one flat object; {@code source} names it in errors. */
+    public static Map<String, Object> parse(String text, String source) throws IOException {
         try (JsonParser p = JSON.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException(source + " is not a JSON object");
             }
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                String key = p.currentName();
-                JsonToken v = p.nextToken();
-                Object value = switch (v) {
-                    case VALUE_STRING -> p.getText();
-                    case VALUE_NUMBER_INT -> p.getLongValue();
-                    case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                    case VALUE_TRUE -> Boolean.TRUE;
-                    case VALUE_FALSE -> Boolean.FALSE;
-                    default -> throw new IOException(source + ": '" + key + "' must be a string, number or boolean");
-                };
-                if (out.put(key, value) != null) {
-                    throw new IOException(source + " has the key '" + key + "' twice");
-                }
-            }
+            Map<String, Object> out = readObject(p, source);
             if (p.nextToken() != null) {
                 throw new IOException(source + " has content after its JSON object");
             }
+            return out;
         } catch (JacksonException e) {
             throw new IOException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Parses the text of an array of flat objects; {@code source} names it in errors. */
+    public static List<Map<String, Object>> parseArray(String text, String source) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException(source + " is not a JSON array");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new IOException(source + ": element " + out.size() + " is not a JSON object");
+                }
+                out.add(readObject(p, source + " element " + out.size()));
+            }
+            if (p.nextToken() != null) {
+                throw new IOException(source + " has content after its JSON array");
+            }
+        } catch (JacksonException e) {
+            throw new IOException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        return out;
+    }
+
+    /** Reads the fields of an object whose START_OBJECT was just read, up to its END_OBJECT. */
+    private static Map<String, Object> readObject(JsonParser p, String source) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            Object value = switch (v) {
+                case VALUE_STRING -> p.getText();
+                case VALUE_NUMBER_INT -> p.getLongValue();
+                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                default -> throw new IOException(source + ": '" + key + "' must be a string, number or boolean");
+            };
+            if (out.put(key, value) != null) {
+                throw new IOException(source + " has the key '" + key + "' twice");
+            }
         }
         return out;
     }

@@ -46,9 +46,7 @@ public final class LossPlot {
         }
         XYSeries raw = new XYSeries("loss");
         XYSeries smooth = new XYSeries("moving average");
-        int window = Math.max(1, iterations.length / 40);
-        double sum = 0;
-        int count = 0;
+        double[] averages = MovingAverage.of(losses, Math.max(1, iterations.length / 40));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < losses.length; i++) {
@@ -58,15 +56,8 @@ public final class LossPlot {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
-            sum += Double.isFinite(v) ? v : 0;
-            count += Double.isFinite(v) ? 1 : 0;
-            if (i >= window) {
-                double old = losses[i - window];
-                sum -= Double.isFinite(old) ? old : 0;
-                count -= Double.isFinite(old) ? 1 : 0;
-            }
-            if (i >= window - 1 && count > 0) {
-                smooth.add(iterations[i], sum / count);
+            if (!Double.isNaN(averages[i])) {
+                smooth.add(iterations[i], averages[i]);
             }
         }
         XYSeriesCollection data = new XYSeriesCollection();
@@ -74,17 +65,27 @@ public final class LossPlot {
         data.addSeries(smooth);
         JFreeChart chart = ChartFactory.createXYLineChart(title, "iteration", yLabel, data,
                 PlotOrientation.VERTICAL, true, false, false);
-        chart.setBackgroundPaint(Color.WHITE);
+        style(chart);
         XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         r.setSeriesPaint(0, RAW);
         r.setSeriesStroke(0, new BasicStroke(1.0f));
         r.setSeriesPaint(1, SMOOTH);
         r.setSeriesStroke(1, new BasicStroke(2.5f));
         plot.setRenderer(r);
+        double[] range = addReferences(plot, references, lo, hi);
+        if (range[0] < range[1]) {
+            double pad = 0.05 * (range[1] - range[0]);
+            plot.getRangeAxis().setRange(range[0] - pad, range[1] + pad);
+        }
+        return chart.createBufferedImage(WIDTH, HEIGHT);
+    }
+
+    /**
+     * Draws {@code references} as dashed horizontal lines with labels; returns the y range
+     * {lo, hi} widened to include them.
+     */
+    static double[] addReferences(XYPlot plot, List<Reference> references, double lo, double hi) {
         for (int k = 0; k < references.size(); k++) {
             Reference ref = references.get(k);
             if (!Double.isFinite(ref.value())) {
@@ -102,21 +103,30 @@ public final class LossPlot {
             lo = Math.min(lo, ref.value());
             hi = Math.max(hi, ref.value());
         }
-        if (lo < hi) {
-            double pad = 0.05 * (hi - lo);
-            plot.getRangeAxis().setRange(lo - pad, hi + pad);
-        }
-        return chart.createBufferedImage(WIDTH, HEIGHT);
+        return new double[] {lo, hi};
     }
 
-    /** Draws and writes the PNG atomically. */
-    public static void write(Path png, String title, String yLabel, long[] iterations, double[] losses,
-                             List<Reference> references) throws IOException {
-        BufferedImage image = draw(title, yLabel, iterations, losses, references);
+    /** White background and light grid lines, as every plot of the program has. */
+    static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
+
+    /** Writes an image as a PNG, atomically. */
+    static void writePng(Path png, BufferedImage image) throws IOException {
         AtomicFile.writeStream(png, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer in this JVM");
             }
         });
+    }
+
+    /** Draws and writes the PNG atomically. */
+    public static void write(Path png, String title, String yLabel, long[] iterations, double[] losses,
+                             List<Reference> references) throws IOException {
+        writePng(png, draw(title, yLabel, iterations, losses, references));
     }
 }
