@@ -6,17 +6,17 @@ import io.chainrule.examples.task.Batch;
 import io.chainrule.examples.task.Objective;
 
 /** The loss of one scored step: cross-entropy over the batch's rows or mean squared error. */
-final class StepLosses {
+public final class StepLosses {
     private StepLosses() {
     }
 
-    static Var at(Objective objective, Batch batch, int t, Var output) {
+    public static Var at(Objective objective, Batch batch, int t, Var output) {
         return objective == Objective.CLASSIFICATION
                 ? Losses.crossEntropy(output, batch.classes()[t])
                 : Losses.mse(output, Var.constant(batch.values()[t]));
     }
 
-    static String describe(Objective objective) {
+    public static String describe(Objective objective) {
         return objective == Objective.CLASSIFICATION ? "cross-entropy, nats per symbol" : "mean squared error";
     }
 }
