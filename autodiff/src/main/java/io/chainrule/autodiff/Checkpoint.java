@@ -22,7 +22,9 @@ import java.util.function.UnaryOperator;
  * hands the output gradients to the recomputed graph. The recomputed nodes are newer than anything
  * else, so the engine differentiates them next and in their original relative order; gradients
  * therefore reach parameters and inputs in the same order, through the same kernels, as without
- * checkpointing, and are <em>bitwise identical</em> to them. Parameters and other values the
+ * checkpointing, and are <em>bitwise identical</em> to them. Unless the graph is retained, the
+ * kept inputs are freed when the recomputation starts, so at most one copy of them is counted while
+ * the segment is recomputed. Parameters and other values the
  * segment captures (rather than takes as inputs) receive their gradients as usual. Checkpoints
  * nest: an inner checkpoint is transparent during the outer forward and becomes a checkpoint node
  * when the outer segment is recomputed.
@@ -113,12 +115,20 @@ public final class Checkpoint extends Node {
         if (inputs == null) {
             throw freedError();
         }
+        Var[] in = inputs.clone();
+        if (!engine.retainsGraph()) {
+            // NOTE [ Free the kept inputs before recomputing ]: the recomputation is the only use
+            // of the kept inputs. Freeing them first keeps Memory honest while the segment is
+            // recomputed: a nested checkpoint (or the segment's first op) saves the same input
+            // tensors again, and without this they would be counted twice at the peak.
+            release();
+        }
         Rng rng = Rng.current();
         Rng.State resume = rng.snapshot();
         rng.restore(rngState);
         Var[] out;
         try (NoGrad scope = NoGrad.enableGrad()) {
-            out = checked(segment.apply(inputs.clone()), "recomputation");
+            out = checked(segment.apply(in), "recomputation");
         } finally {
             rng.restore(resume);
         }
@@ -139,9 +149,6 @@ public final class Checkpoint extends Node {
             if (gradOutputs[i] != null) {
                 engine.deliver(out[i], gradOutputs[i]);
             }
-        }
-        if (!engine.retainsGraph()) {
-            release();
         }
     }
 
