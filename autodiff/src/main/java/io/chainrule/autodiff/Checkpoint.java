@@ -116,7 +116,7 @@ public final class Checkpoint extends Node {
             throw freedError();
         }
         Var[] in = inputs.clone();
-        if (!engine.retainsGraph()) {
+        if (!engine.keepsAfterRun(this)) {
             // NOTE [ Free the kept inputs before recomputing ]: the recomputation is the only use
             // of the kept inputs. Freeing them first keeps Memory honest while the segment is
             // recomputed: a nested checkpoint (or the segment's first op) saves the same input
