@@ -38,6 +38,14 @@ public final class Plan {
     }
 
     /**
+     * What the schedule resolved to for T steps, e.g. {@code "binomial with 20 slots over blocks of 45"}
+     * or {@code "segments of 32"}.
+     */
+    public String layout() {
+        return layout.toString();
+    }
+
+    /**
      * Calls of the step function in forward and backward together: each step is evaluated once
      * recorded, plus {@link #extraForward()} times without recording. Equals T for
      * {@link Schedule#storeAll()}.
@@ -72,7 +80,7 @@ public final class Plan {
 
     @Override
     public String toString() {
-        return "Plan(" + schedule + ", T=" + steps + ": " + evaluations + " evaluations (" + extraForward()
+        return "Plan(" + schedule + ", T=" + steps + " as " + layout + ": " + evaluations + " evaluations (" + extraForward()
                 + " extra), peak " + peakStates + " states + " + peakRecordedSteps + " recorded steps)";
     }
 }

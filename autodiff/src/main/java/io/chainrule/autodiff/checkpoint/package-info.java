@@ -4,7 +4,7 @@
  *
  * <p>Public: {@link io.chainrule.autodiff.checkpoint.Step}, {@link io.chainrule.autodiff.checkpoint.CheckpointedChain#run},
  * {@link io.chainrule.autodiff.checkpoint.Schedule} ({@code storeAll}, {@code everyK}, {@code sqrtT},
- * {@code optimal}, {@code budget}), {@link io.chainrule.autodiff.checkpoint.Planner#plan} and
+ * {@code optimal}, two {@code budget}s), {@link io.chainrule.autodiff.checkpoint.Planner#plan} and
  * {@link io.chainrule.autodiff.checkpoint.Plan}. Everything else is package-private.
  *
  * <h2>NOTE [ Revolve with nested checkpoints ]</h2>
@@ -32,6 +32,10 @@
  * "advance i, then reverse the first i with s slots", not a duplicate.) At most s states are kept
  * at once, because a checkpoint frees its state before recomputing, and one step is recorded at a
  * time. Tests count the step calls of real runs against {@link io.chainrule.autodiff.checkpoint.Planner}.
+ *
+ * <p>The same layout over blocks of k steps (splits at block boundaries, the last block recorded
+ * whole) is what {@code Schedule.budget(bytes, bytesPerState, bytesPerStep)} chooses from: T + k·p(T/k, s)
+ * evaluations when k divides T, with at most s states and k recorded steps held.
  *
  * <p>Java recursion stays shallow whatever T and s: layouts expand one level at a time, a
  * checkpoint's forward is a plain loop, and the engine runs recomputations from its own queue.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Peak saved bytes of checkpointed chains, measured with the engine's own {@link Memory}
@@ -103,6 +104,20 @@ class ChainMemoryTest {
         for (int slots : new int[] {1, 2, 5, 12}) {
             long measured = peak(rnnChain(), n, Schedule.budget(slots * state, state));
             assertEquals(slots * state + step, measured, "slots=" + slots);
+        }
+    }
+
+    @Test
+    void aBudgetForStatesAndStepsHoldsThePlannedPeakWithinTheBudget() {
+        int n = 150;
+        long step = stepBytes(ChainMemoryTest::rnnChain, n);
+        long state = CheckpointedChain.stateBytes(rnnChain().initial());
+        for (int percent : new int[] {2, 5, 10, 30}) {
+            long bytes = n * step * percent / 100;
+            Plan plan = Planner.plan(n, Schedule.budget(bytes, state, step));
+            long measured = peak(rnnChain(), n, Schedule.budget(bytes, state, step));
+            assertEquals(plan.peakBytes(state, step), measured, plan::toString);
+            assertTrue(measured <= bytes, () -> plan + ": " + measured + " > " + bytes);
         }
     }
 }

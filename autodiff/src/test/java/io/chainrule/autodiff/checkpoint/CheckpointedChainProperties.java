@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Random step functions (random graphs of autodiff ops over a random number of state values,
  * with parameters reused at every step and random draws from {@link Rng#current()}), random T and
- * random schedules: the checkpointed run's loss, final state and every gradient are bitwise equal
+ * random schedules (including budgets over states only and over states and recorded steps): the checkpointed run's loss, final state and every gradient are bitwise equal
  * to storing everything, and it calls the step exactly {@link Plan#evaluations()} times.
  */
 class CheckpointedChainProperties {
@@ -44,7 +44,12 @@ class CheckpointedChainProperties {
                 case 1: return Schedule.everyK(p);
                 case 2: return Schedule.sqrtT();
                 case 3: return Schedule.optimal(p);
-                default: return Schedule.budget(p * stateBytes + Math.floorMod(parameter, (int) stateBytes), stateBytes);
+                case 4: return Schedule.budget(p * stateBytes + Math.floorMod(parameter, (int) stateBytes), stateBytes);
+                default: {
+                    // a recorded step worth 1 to 6 states, and room for p of them or fewer
+                    long step = stateBytes * (1 + Math.floorMod(parameter, 6));
+                    return Schedule.budget(stateBytes + p * step, stateBytes, step);
+                }
             }
         }
     }
@@ -59,7 +64,7 @@ class CheckpointedChainProperties {
 
     @Provide
     Arbitrary<Choice> schedules() {
-        return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 1000),
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 1000),
                 Arbitraries.of(false, false, false, true)).as(Choice::new);
     }
 

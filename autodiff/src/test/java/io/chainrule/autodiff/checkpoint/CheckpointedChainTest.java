@@ -49,7 +49,8 @@ class CheckpointedChainTest {
                 Schedule.everyK(steps + 4), Schedule.sqrtT(), Schedule.optimal(1), Schedule.optimal(2),
                 Schedule.optimal(3), Schedule.optimal(5), Schedule.optimal(steps),
                 Schedule.budget(3 * CheckpointedChain.stateBytes(new TanhRnn(3, 2, 5, 1, true).initialState()) + 7,
-                        CheckpointedChain.stateBytes(new TanhRnn(3, 2, 5, 1, true).initialState())));
+                        CheckpointedChain.stateBytes(new TanhRnn(3, 2, 5, 1, true).initialState())),
+                Schedule.budget(300, 10, 40), Schedule.budget(600, 10, 40));
     }
 
     @Test
@@ -71,6 +72,9 @@ class CheckpointedChainTest {
             }
             for (int s : new int[] {1, 2, 3, 4, 5, 6, 8, 10, 20, 99}) {
                 schedules.add(Schedule.optimal(s));
+            }
+            for (long bytes : new long[] {50, 130, 400, 1000, 4000}) {
+                schedules.add(Schedule.budget(bytes, 10, 40));
             }
             for (Schedule schedule : schedules) {
                 Plan plan = Planner.plan(steps, schedule);

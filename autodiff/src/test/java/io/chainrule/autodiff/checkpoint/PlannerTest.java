@@ -161,4 +161,64 @@ class PlannerTest {
         Plan plan = Planner.plan(100_000, Schedule.optimal(1));
         assertEquals(100_000L * 100_001 / 2, plan.evaluations());
     }
+
+    @Test
+    void aBudgetForStatesAndStepsIsNeverWorseThanAnyUniformOrBinomialScheduleThatFits() {
+        for (long[] sizes : new long[][] {{7, 50}, {10, 10}, {50, 7}}) {
+            neverWorseThanUniformOrBinomial(sizes[0], sizes[1]);
+        }
+    }
+
+    private static void neverWorseThanUniformOrBinomial(long state, long step) {
+        for (int t : new int[] {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144}) {
+            long full = t * step;
+            for (long bytes = state + step; bytes <= full + step; bytes += Math.max(1, full / 37)) {
+                Plan plan = Planner.plan(t, Schedule.budget(bytes, state, step));
+                assertTrue(plan.peakBytes(state, step) <= bytes, plan::toString);
+                long best = Long.MAX_VALUE;
+                for (int k = 1; k <= t; k++) {
+                    Plan uniform = Planner.plan(t, Schedule.everyK(k));
+                    if (uniform.peakBytes(state, step) <= bytes) {
+                        best = Math.min(best, uniform.evaluations());
+                    }
+                }
+                for (int s = 1; s <= t; s++) {
+                    Plan binomial = Planner.plan(t, Schedule.optimal(s));
+                    if (binomial.peakBytes(state, step) <= bytes) {
+                        best = Math.min(best, binomial.evaluations());
+                    }
+                }
+                if (full <= bytes) {
+                    best = t;
+                }
+                long expectedBest = best;
+                long budget = bytes;
+                assertTrue(plan.evaluations() <= expectedBest, () -> plan + " vs " + expectedBest + " for " + budget + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void aBudgetForStatesAndStepsChoosesStoreAllWhenEverythingFitsAndFailsWhenNothingDoes() {
+        assertEquals("all recorded", Planner.plan(100, Schedule.budget(100 * 50, 7, 50)).layout());
+        assertEquals(100, Planner.plan(100, Schedule.budget(100 * 50, 7, 50)).evaluations());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Planner.plan(100, Schedule.budget(56, 7, 50)));
+        assertTrue(e.getMessage().contains("56") && e.getMessage().contains("7") && e.getMessage().contains("50"), e.getMessage());
+        assertEquals(Planner.plan(100, Schedule.optimal(1)).evaluations(), Planner.plan(100, Schedule.budget(57, 7, 50)).evaluations());
+    }
+
+    @Test
+    void fivePercentOfStoringAnRnnChainCostsFewerEvaluationsWhenStepsCountToo() {
+        // the benchmark's tanh RNN (B = 32, D = 64, H = 256): a state is h, a step saves h, W, x and its output
+        long state = 8L * 32 * 256;
+        long step = 8L * (32 * 256 + 256 * 256 + 32 * 64 + 32 * 256);
+        long fivePercent = 1000 * step / 20;
+        Plan statesOnly = Planner.plan(1000, Schedule.budget(fivePercent - step, state));
+        Plan statesAndSteps = Planner.plan(1000, Schedule.budget(fivePercent, state, step));
+        assertEquals(2496, statesOnly.evaluations(), statesOnly::toString);
+        assertEquals(1960, statesAndSteps.evaluations(), statesAndSteps::toString);
+        assertTrue(statesOnly.peakBytes(state, step) <= fivePercent);
+        assertTrue(statesAndSteps.peakBytes(state, step) <= fivePercent);
+    }
 }
