@@ -30,7 +30,8 @@ import java.util.function.UnaryOperator;
  * when the outer segment is recomputed.
  *
  * <p>While grad mode is on, the outputs of a checkpoint require gradients (whether the segment
- * actually depends on a parameter is only known when it is recomputed). The segment must be a
+ * actually depends on a parameter is only known when it is recomputed), except an output the
+ * segment did not compute (an input or a captured value returned unchanged), which is returned as is. The segment must be a
  * deterministic function of its inputs, captured values and the thread's {@link Rng}.
  */
 public final class Checkpoint extends Node {
@@ -82,11 +83,36 @@ public final class Checkpoint extends Node {
         try (NoGrad scope = NoGrad.enter()) {
             out = checked(segment.apply(inputs.clone()), "forward");
         }
+        // NOTE [ Passthrough outputs ]: an output the segment did not compute (one of its inputs,
+        // or a captured value, returned unchanged) is handed back as is, exactly as without
+        // checkpoint. Routed through the checkpoint node instead, its consumers' gradients would
+        // reach it only when the checkpoint runs, after those of other consumers created between
+        // the checkpoint and them, and its gradient would be summed in another order (different
+        // bits). Under NoGrad nothing the segment computes requires a gradient, so an output that
+        // does was there before.
+        boolean[] passthrough = new boolean[out.length];
+        boolean anyComputed = false;
+        for (int i = 0; i < out.length; i++) {
+            passthrough[i] = out[i].requiresGrad();
+            for (Var in : inputs) {
+                passthrough[i] |= out[i] == in;
+            }
+            anyComputed |= !passthrough[i];
+        }
+        if (!anyComputed) {
+            return out; // nothing to recompute, nothing to keep
+        }
         Tensor[] values = new Tensor[out.length];
         for (int i = 0; i < out.length; i++) {
             values[i] = out[i].value();
         }
-        return new Checkpoint(segment, inputs, state, values).outputs(values);
+        Var[] result = new Checkpoint(segment, inputs, state, values).outputs(values);
+        for (int i = 0; i < out.length; i++) {
+            if (passthrough[i]) {
+                result[i] = out[i];
+            }
+        }
+        return result;
     }
 
     /** Single-input, single-output form. */
