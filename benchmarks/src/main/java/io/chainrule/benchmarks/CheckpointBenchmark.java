@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -158,7 +159,7 @@ public class CheckpointBenchmark {
      * Interleaved measurement: median per-round ratios to storeAll of wall time and of the
      * benchmark thread's CPU time (see the class comment). CPU time leaves out time the thread
      * waits for a core, so it is the steadier figure on a loaded machine; it also leaves out the
-     * garbage collector's threads.
+     * garbage collector's threads, whose time is reported separately.
      */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
@@ -173,30 +174,42 @@ public class CheckpointBenchmark {
         }
         double[][] wall = new double[names.length][rounds];
         double[][] cpu = new double[names.length][rounds];
+        double[][] gc = new double[names.length][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < names.length; j++) {
                 int i = (j + r) % names.length;
+                long g0 = gcMillis();
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 runs[i].run();
                 wall[i][r] = (System.nanoTime() - t0) / 1e6;
                 cpu[i][r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+                gc[i][r] = gcMillis() - g0;
             }
-            System.out.printf("round %d (load average %.1f), wall / cpu ms:", r,
+            System.out.printf("round %d (load average %.1f), wall / cpu / gc ms:", r,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             for (int i = 0; i < names.length; i++) {
-                System.out.printf(" %s %.0f / %.0f", names[i], wall[i][r], cpu[i][r]);
+                System.out.printf(" %s %.0f / %.0f / %.0f", names[i], wall[i][r], cpu[i][r], gc[i][r]);
             }
             System.out.println();
         }
         for (int i = 0; i < names.length; i++) {
             runs[i].report();
-            System.out.printf("  %s: wall median %.0f ms (min %.0f), cpu median %.0f ms (min %.0f); "
+            System.out.printf("  %s: wall median %.0f ms (min %.0f), cpu median %.0f ms (min %.0f), gc median %.0f ms; "
                             + "per-round ratio to storeAll, median: wall %.3f, cpu %.3f; cpu ratios %s%n",
-                    names[i], median(wall[i]), min(wall[i]), median(cpu[i]), min(cpu[i]),
+                    names[i], median(wall[i]), min(wall[i]), median(cpu[i]), min(cpu[i]), median(gc[i]),
                     median(ratios(wall, i)), median(ratios(cpu, i)), Arrays.toString(
                             Arrays.stream(ratios(cpu, i)).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
         }
+    }
+
+    /** Total time the collectors have reported so far (their own threads: not in the CPU time above). */
+    private static long gcMillis() {
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static double[] ratios(double[][] times, int i) {
