@@ -118,9 +118,7 @@ final class VectorGemm implements GemmKernel {
         }
         if (k == 0) {
             if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
-                }
+                clear(m, n, c, cOff, ldc);
             }
             return;
         }
@@ -201,9 +199,7 @@ final class VectorGemm implements GemmKernel {
                                    double[] c, int cOff, int ldc,
                                    boolean accumulate) {
         if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
-            }
+            clear(m, n, c, cOff, ldc);
         }
         int bound = S.loopBound(n);
         for (int p = 0; p < k; p++) {
@@ -221,6 +217,13 @@ final class VectorGemm implements GemmKernel {
                     c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
                 }
             }
+        }
+    }
+
+    /** Sets the m x n window of C to +0.0. */
+    private static void clear(int m, int n, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
         }
     }
 
