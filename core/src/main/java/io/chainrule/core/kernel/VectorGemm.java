@@ -145,8 +145,9 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * One thread's product. The column operand's panel is packed right before its first use, while
-     * the row operand's first block is packed, so a panel is still in the first-level cache
+     * One thread's product, in the loop order of packed kernels: blocks of NC columns, KC steps,
+     * MC rows, then panels of NR columns and MR rows. Each panel of op(B) is packed during the
+     * first block of rows, right before its first use, so it is still in the first-level cache
      * when the micro-kernel reads it.
      */
     private static void product(boolean transA, boolean transB, int m, int n, int k,
@@ -329,10 +330,10 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * The micro-kernel: {@code C[r, q] = fma(X[r,p], Y[p,q], C[r,q])} for {@code p < kc},
-     * {@code r < MR}, {@code q < NR}, on packed panels {@code x} (from {@code xb}) and {@code y}
-     * (from {@code yb}); the tile of C starts at {@code c[co]} with rows {@code ldc} apart and is
-     * loaded first when {@code load}, otherwise starts at +0.0.
+     * The micro-kernel: {@code C[r,q] = fma(x[xb + p*MR + r], y[yb + p*NR + q], C[r,q])} for
+     * {@code p = 0 .. kc-1} in order, {@code r < MR}, {@code q < NR}, where {@code x} is a packed
+     * panel of op(A) and {@code y} one of op(B); the tile of C starts at {@code c[co]} with rows
+     * {@code ldc} apart and is loaded first when {@code load}, otherwise starts at +0.0.
      */
     private static void micro(int kc, double[] x, int xb, double[] y, int yb,
                               double[] c, int co, int ldc, boolean load) {
