@@ -31,6 +31,8 @@ public final class Backward {
     private final PriorityQueue<Node> ready =
             new PriorityQueue<>(64, (a, b) -> Long.compare(b.id, a.id));
     private final boolean retainGraph;
+    /** Nodes newer than this were created during the pass (recomputed by checkpoints). */
+    private final long newestBeforePass;
     /** The node being run when anomaly mode is on (its gradients are checked), else null. */
     private Node anomalyNode;
     /** Producers a node gave no gradient, to free after the pass (null if none). */
@@ -38,11 +40,22 @@ public final class Backward {
 
     private Backward(boolean retainGraph) {
         this.retainGraph = retainGraph;
+        this.newestBeforePass = Node.newestId();
     }
 
     /** Whether this pass keeps saved tensors for another backward. */
     public boolean retainsGraph() {
         return retainGraph;
+    }
+
+    /**
+     * Whether {@code node} keeps its saved tensors after it has run: only when the graph is
+     * retained and the node existed before this pass. Nodes a checkpoint recomputed during the
+     * pass are unreachable afterwards (the next backward recomputes them again), so they are
+     * always freed.
+     */
+    boolean keepsAfterRun(Node node) {
+        return retainGraph && node.id <= newestBeforePass;
     }
 
     static void run(Var root, Tensor seed, boolean retainGraph) {
@@ -75,7 +88,7 @@ public final class Backward {
             }
             anomalyNode = anomaly ? node : null;
             node.run(grads, this);
-            if (!retainGraph) {
+            if (!keepsAfterRun(node)) {
                 node.release();
             }
         }

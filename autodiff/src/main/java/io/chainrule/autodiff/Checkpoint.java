@@ -22,13 +22,16 @@ import java.util.function.UnaryOperator;
  * hands the output gradients to the recomputed graph. The recomputed nodes are newer than anything
  * else, so the engine differentiates them next and in their original relative order; gradients
  * therefore reach parameters and inputs in the same order, through the same kernels, as without
- * checkpointing, and are <em>bitwise identical</em> to them. Parameters and other values the
+ * checkpointing, and are <em>bitwise identical</em> to them. Unless the graph is retained, the
+ * kept inputs are freed when the recomputation starts, so at most one copy of them is counted while
+ * the segment is recomputed. Parameters and other values the
  * segment captures (rather than takes as inputs) receive their gradients as usual. Checkpoints
  * nest: an inner checkpoint is transparent during the outer forward and becomes a checkpoint node
  * when the outer segment is recomputed.
  *
  * <p>While grad mode is on, the outputs of a checkpoint require gradients (whether the segment
- * actually depends on a parameter is only known when it is recomputed). The segment must be a
+ * actually depends on a parameter is only known when it is recomputed), except an output the
+ * segment did not compute (an input or a captured value returned unchanged), which is returned as is. The segment must be a
  * deterministic function of its inputs, captured values and the thread's {@link Rng}.
  */
 public final class Checkpoint extends Node {
@@ -80,11 +83,36 @@ public final class Checkpoint extends Node {
         try (NoGrad scope = NoGrad.enter()) {
             out = checked(segment.apply(inputs.clone()), "forward");
         }
+        // NOTE [ Passthrough outputs ]: an output the segment did not compute (one of its inputs,
+        // or a captured value, returned unchanged) is handed back as is, exactly as without
+        // checkpoint. Routed through the checkpoint node instead, its consumers' gradients would
+        // reach it only when the checkpoint runs, after those of other consumers created between
+        // the checkpoint and them, and its gradient would be summed in another order (different
+        // bits). Under NoGrad nothing the segment computes requires a gradient, so an output that
+        // does was there before.
+        boolean[] passthrough = new boolean[out.length];
+        boolean anyComputed = false;
+        for (int i = 0; i < out.length; i++) {
+            passthrough[i] = out[i].requiresGrad();
+            for (Var in : inputs) {
+                passthrough[i] |= out[i] == in;
+            }
+            anyComputed |= !passthrough[i];
+        }
+        if (!anyComputed) {
+            return out; // nothing to recompute, nothing to keep
+        }
         Tensor[] values = new Tensor[out.length];
         for (int i = 0; i < out.length; i++) {
             values[i] = out[i].value();
         }
-        return new Checkpoint(segment, inputs, state, values).outputs(values);
+        Var[] result = new Checkpoint(segment, inputs, state, values).outputs(values);
+        for (int i = 0; i < out.length; i++) {
+            if (passthrough[i]) {
+                result[i] = out[i];
+            }
+        }
+        return result;
     }
 
     /** Single-input, single-output form. */
@@ -113,12 +141,20 @@ public final class Checkpoint extends Node {
         if (inputs == null) {
             throw freedError();
         }
+        Var[] in = inputs.clone();
+        if (!engine.keepsAfterRun(this)) {
+            // NOTE [ Free the kept inputs before recomputing ]: the recomputation is the only use
+            // of the kept inputs. Freeing them first keeps Memory honest while the segment is
+            // recomputed: a nested checkpoint (or the segment's first op) saves the same input
+            // tensors again, and without this they would be counted twice at the peak.
+            release();
+        }
         Rng rng = Rng.current();
         Rng.State resume = rng.snapshot();
         rng.restore(rngState);
         Var[] out;
         try (NoGrad scope = NoGrad.enableGrad()) {
-            out = checked(segment.apply(inputs.clone()), "recomputation");
+            out = checked(segment.apply(in), "recomputation");
         } finally {
             rng.restore(resume);
         }
@@ -139,9 +175,6 @@ public final class Checkpoint extends Node {
             if (gradOutputs[i] != null) {
                 engine.deliver(out[i], gradOutputs[i]);
             }
-        }
-        if (!engine.retainsGraph()) {
-            release();
         }
     }
 

@@ -82,6 +82,11 @@ public abstract class Node {
         }
     }
 
+    /** The creation number of the newest node so far (nodes created later have larger numbers). */
+    static long newestId() {
+        return SEQUENCE.get();
+    }
+
     /** True if an op applied to these inputs must be recorded: grad mode is on and one input requires grad. */
     public static boolean recording(Var... inputs) {
         if (!GradMode.isEnabled()) {

@@ -2,6 +2,7 @@ package io.chainrule.rnn;
 
 import io.chainrule.autodiff.Losses;
 import io.chainrule.autodiff.Var;
+import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.bptt.BpttStrategy;
@@ -57,6 +58,19 @@ class StrategyIdentityTest {
     @ValueSource(strings = {"linear", "rnn", "gru", "lstm"})
     void randomizedTruncationWithPiOneIsFullBptt(String cell) {
         assertBitwise(cell, gradients(cell, Bptt.full()), gradients(cell, Bptt.randomized(1.0, 5)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "rnn", "gru", "lstm"})
+    void checkpointedBpttWithAnyScheduleIsFullBptt(String cell) {
+        List<Tensor> full = gradients(cell, Bptt.full());
+        for (Schedule s : new Schedule[] {Schedule.storeAll(), Schedule.sqrtT(), Schedule.everyK(2), Schedule.everyK(4),
+                Schedule.everyK(100), Schedule.optimal(1), Schedule.optimal(2), Schedule.optimal(3),
+                Schedule.optimal(20), Schedule.budget(3 * 2 * 4 * 8 * 2, 2 * 4 * 8 * 2)}) {
+            assertBitwise(cell + " " + s, full, gradients(cell, Bptt.checkpointed(s)));
+        }
+        assertBitwise(cell + " parsed", full, gradients(cell, Bptt.parse("checkpoint:slots=2", 0)));
+        assertBitwise(cell + " parsed", full, gradients(cell, Bptt.parse("checkpoint:sqrt", 0)));
     }
 
     @ParameterizedTest

@@ -16,6 +16,14 @@ package io.chainrule.core.kernel;
  */
 public interface GemmKernel {
 
+    /**
+     * {@code C = op(A) · op(B)}, or {@code C += op(A) · op(B)} when {@code accumulate}; see the
+     * interface comment. C must not overlap A or B.
+     *
+     * @throws IllegalArgumentException naming the values, when a size is negative, a leading
+     *         dimension is smaller than the stored row it spans, an offset is negative or an array is
+     *         too short for the matrix it holds
+     */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               double[] a, int aOff, int lda,
               double[] b, int bOff, int ldb,

@@ -21,6 +21,7 @@ public final class ScalarGemm implements GemmKernel {
                      double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc,
                      boolean accumulate) {
+        GemmArguments.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (!accumulate) {
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);

@@ -1,5 +1,7 @@
 package io.chainrule.rnn.bptt;
 
+import io.chainrule.autodiff.checkpoint.Schedule;
+
 /** The built-in BPTT strategies. */
 public final class Bptt {
     private Bptt() {
@@ -30,6 +32,15 @@ public final class Bptt {
         return new RandomizedTruncation(xi);
     }
 
+    /**
+     * Full BPTT that recomputes activations per a checkpoint schedule instead of storing them:
+     * {@code Schedule.sqrtT()}, {@code Schedule.everyK(k)}, {@code Schedule.optimal(slots)} or a
+     * {@code Schedule.budget(...)}. Bitwise the same gradients as {@link #full()}.
+     */
+    public static BpttStrategy checkpointed(Schedule schedule) {
+        return new CheckpointedBptt(schedule);
+    }
+
     /** The ξ_t drawn by the last unroll of a randomized strategy. */
     public static double[] lastDraws(BpttStrategy strategy) {
         if (!(strategy instanceof RandomizedTruncation)) {
@@ -40,7 +51,8 @@ public final class Bptt {
 
     /**
      * Parses a strategy name as the command line writes it: {@code full}, {@code truncated:TAU},
-     * {@code randomized:PI} (seeded with {@code seed}).
+     * {@code randomized:PI} (seeded with {@code seed}), {@code checkpoint:sqrt},
+     * {@code checkpoint:every=K} or {@code checkpoint:slots=S} (the optimal binomial schedule).
      */
     public static BpttStrategy parse(String spec, long seed) {
         if (spec == null) {
@@ -57,10 +69,19 @@ public final class Bptt {
             if (s.startsWith("randomized:")) {
                 return randomized(Double.parseDouble(s.substring("randomized:".length())), seed);
             }
+            if (s.equals("checkpoint:sqrt")) {
+                return checkpointed(Schedule.sqrtT());
+            }
+            if (s.startsWith("checkpoint:every=")) {
+                return checkpointed(Schedule.everyK(Integer.parseInt(s.substring("checkpoint:every=".length()))));
+            }
+            if (s.startsWith("checkpoint:slots=")) {
+                return checkpointed(Schedule.optimal(Integer.parseInt(s.substring("checkpoint:slots=".length()))));
+            }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("cannot parse BPTT strategy '" + spec + "': " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("unknown BPTT strategy '" + spec
-                + "'; expected full, truncated:TAU, randomized:PI, checkpoint:sqrt or checkpoint:slots=S");
+                + "'; expected full, truncated:TAU, randomized:PI, checkpoint:sqrt, checkpoint:every=K or checkpoint:slots=S");
     }
 }

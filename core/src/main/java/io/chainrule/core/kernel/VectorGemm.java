@@ -1,0 +1,531 @@
+package io.chainrule.core.kernel;
+
+import io.chainrule.core.Parallelism;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * The fast matrix product: a packed, register-blocked kernel on the JDK Vector API, split over
+ * threads for large products (see {@link GemmKernel} for the contract).
+ *
+ * <p><b>Order of operations.</b> Every element is computed as one chain of fused multiply-adds in
+ * increasing {@code p}: {@code c = fma(op(A)[i,p], op(B)[p,j], c)} for {@code p = 0 .. k-1},
+ * starting from {@code +0.0} (or from the old {@code C[i,j]} when accumulating). That is exactly
+ * what {@link ScalarGemm} does, so the two kernels agree bit for bit, on every vector length and
+ * for every split of the work between threads.
+ *
+ * <p><b>Blocking.</b> The product is cut into blocks of {@link #KC} steps of {@code p}. For each
+ * block, op(B) is packed into panels {@link #NR} columns wide (row {@code p} of a panel holds the
+ * {@code NR} values that step {@code p} needs, contiguously; a transposed B is read with gathers)
+ * and op(A) into panels {@link #MR} rows tall. The micro-kernel keeps an {@code MR x NR} tile of C
+ * in vector registers ({@code MR * NR / L} accumulators for {@code L} lanes) and, per step of
+ * {@code p}, broadcasts one value of the row panel per row and multiplies it into the
+ * {@code NR / L} vectors of the column panel. The tile shape follows the vector length: 8 x 24 for
+ * 8 lanes (AVX-512), 6 x 8 for 4 lanes (AVX2). Tiles on the ragged edges of C go through a small
+ * buffer. Packing buffers are per thread and reused, so the steady state allocates nothing (a split
+ * over threads allocates a few small task objects).
+ *
+ * <p><b>Few rows.</b> With fewer than {@link #FEW_ROWS} rows and B stored as is, padding rows to
+ * {@code MR} would waste most of the work, so C is updated row by row with vector
+ * {@code C[i,:] = fma(op(A)[i,p], B[p,:], C[i,:])}, reading B once, unpacked.
+ *
+ * <p><b>Threads.</b> Products of at least {@link #PARALLEL_FLOPS} floating-point operations per
+ * thread are split into contiguous ranges of whole tiles of C (columns when C is at least as wide
+ * as tall, rows otherwise) run on {@link Parallelism}.
+ *
+ * <p>C must not overlap A or B.
+ */
+final class VectorGemm implements GemmKernel {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Lanes of a vector. */
+    private static final int L = S.length();
+    /** True for 512-bit vectors, taken to mean 32 vector registers (AVX-512); otherwise 16 are assumed (AVX2). */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Vectors per row of the register tile. */
+    private static final int NV = WIDE ? 3 : 2;
+    /**
+     * Rows of the register tile. MR * NV accumulators, NV vectors of the column panel and one
+     * broadcast must fit the vector registers: 8 x 3 uses 28 of 32, 6 x 2 uses 15 of 16.
+     * (4 x 3 on 16 registers spills and runs at half the speed.)
+     */
+    static final int MR = WIDE ? 8 : 6;
+    /** Columns of the register tile. */
+    static final int NR = NV * L;
+    /** Steps of p per block: a column panel (KC x NR) stays in the first-level cache. */
+    static final int KC = 256;
+    /** Rows of op(A) packed at a time (a multiple of MR): a block of MC x KC stays in the second-level cache. */
+    static final int MC = roundUp(128, MR);
+    /** Columns of op(B) packed at a time (a multiple of NR). */
+    static final int NC = roundUp(2048, NR);
+    /** Products with fewer rows than this and B stored as is take the unpacked path (see the class comment). */
+    static final int FEW_ROWS = MR / 2 + 1;
+    /** The least number of floating-point operations (2mnk) worth giving to each thread. */
+    static final long PARALLEL_FLOPS = 1L << 22;
+
+    private final long parallelFlops;
+
+    /** The kernel {@link Kernels} loads. */
+    public VectorGemm() {
+        this(PARALLEL_FLOPS);
+    }
+
+    /** A kernel that splits products of at least {@code parallelFlops} per thread (tests use 1). */
+    VectorGemm(long parallelFlops) {
+        if (parallelFlops < 1) {
+            throw new IllegalArgumentException("parallelFlops must be at least 1, got " + parallelFlops);
+        }
+        this.parallelFlops = parallelFlops;
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** One thread's packing buffers. */
+    private static final class Buffers {
+        final double[] rows = new double[MC * KC];
+        final double[] cols = new double[NC * KC];
+        final double[] tile = new double[MR * NR];
+        private final int[] gather = new int[NR];
+        private int gatherStride = -1;
+
+        /** The offsets {@code q * ld} for {@code q < NR}, for gathering a row of a transposed panel. */
+        int[] gatherOffsets(int ld) {
+            if (ld != gatherStride) {
+                for (int q = 0; q < NR; q++) {
+                    gather[q] = q * ld;
+                }
+                gatherStride = ld;
+            }
+            return gather;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + L + " lanes, " + MR + "x" + NR + " tile)";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double[] a, int aOff, int lda,
+                     double[] b, int bOff, int ldb,
+                     double[] c, int cOff, int ldc,
+                     boolean accumulate) {
+        GemmArguments.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                clear(m, n, c, cOff, ldc);
+            }
+            return;
+        }
+        boolean byColumns = n >= m;
+        int unit = byColumns ? NR : MR;
+        int units = ((byColumns ? n : m) + unit - 1) / unit;
+        long flops = 2L * m * n * k;
+        int parts = (int) Math.min(Math.min(Parallelism.threads(), units), Math.max(1, flops / parallelFlops));
+        if (parts <= 1) {
+            product(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        Parallelism.run(parts, part -> {
+            int lo = Math.min(byColumns ? n : m, (int) ((long) units * part / parts) * unit);
+            int hi = Math.min(byColumns ? n : m, (int) ((long) units * (part + 1) / parts) * unit);
+            if (byColumns) {
+                product(transA, transB, m, hi - lo, k, a, aOff, lda,
+                        b, bOff + (transB ? lo * ldb : lo), ldb, c, cOff + lo, ldc, accumulate);
+            } else {
+                product(transA, transB, hi - lo, n, k, a, aOff + (transA ? lo : lo * lda), lda,
+                        b, bOff, ldb, c, cOff + lo * ldc, ldc, accumulate);
+            }
+        });
+    }
+
+    /**
+     * One thread's product, in the loop order of packed kernels: blocks of NC columns, KC steps,
+     * MC rows, then panels of NR columns and MR rows. Each panel of op(B) is packed during the
+     * first block of rows, right before its first use, so it is still in the first-level cache
+     * when the micro-kernel reads it.
+     */
+    private static void product(boolean transA, boolean transB, int m, int n, int k,
+                                double[] a, int aOff, int lda,
+                                double[] b, int bOff, int ldb,
+                                double[] c, int cOff, int ldc,
+                                boolean accumulate) {
+        if (m < FEW_ROWS && !transB) {
+            rowsOfAxpy(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        double[] ap = buf.rows;
+        double[] bp = buf.cols;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean load = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packRows(a, aOff, lda, transA, pc, kc, ic, mc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        if (ic == 0) {
+                            packColumns(b, bOff, ldb, transB, pc, kc, jc + jr, nr, bp, jr * kc, buf);
+                        }
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, load);
+                            } else {
+                                edge(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, mr, nr, load, buf.tile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Few rows and op(B) stored as is: {@code C[i,:] = fma(op(A)[i,p], B[p,:], C[i,:])} for
+     * {@code p = 0 .. k-1}, reading each row of B once, straight from B.
+     */
+    private static void rowsOfAxpy(boolean transA, int m, int n, int k,
+                                   double[] a, int aOff, int lda,
+                                   double[] b, int bOff, int ldb,
+                                   double[] c, int cOff, int ldc,
+                                   boolean accumulate) {
+        if (!accumulate) {
+            clear(m, n, c, cOff, ldc);
+        }
+        int bound = S.loopBound(n);
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * ldb;
+            for (int i = 0; i < m; i++) {
+                double aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                DoubleVector av = DoubleVector.broadcast(S, aip);
+                int ci = cOff + i * ldc;
+                int j = 0;
+                for (; j < bound; j += L) {
+                    av.fma(DoubleVector.fromArray(S, b, bp + j), DoubleVector.fromArray(S, c, ci + j))
+                            .intoArray(c, ci + j);
+                }
+                for (; j < n; j++) {
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    /** Sets the m x n window of C to +0.0. */
+    private static void clear(int m, int n, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+        }
+    }
+
+    /** A ragged tile, through the tile buffer. */
+    private static void edge(int kc, double[] ap, int ab, double[] bp, int bb,
+                             double[] c, int ci, int ldc, int mr, int nr, boolean load, double[] tile) {
+        Arrays.fill(tile, 0.0);
+        if (load) {
+            for (int r = 0; r < mr; r++) {
+                for (int q = 0; q < nr; q++) {
+                    tile[r * NR + q] = c[ci + r * ldc + q];
+                }
+            }
+        }
+        micro(kc, ap, ab, bp, bb, tile, 0, NR, true);
+        for (int r = 0; r < mr; r++) {
+            for (int q = 0; q < nr; q++) {
+                c[ci + r * ldc + q] = tile[r * NR + q];
+            }
+        }
+    }
+
+    /**
+     * Packs the panel {@code op(B)[pc .. pc+kc, col .. col+nr]} at {@code bp[dst]}: {@code op(B)[pc+p, col+q]}
+     * goes to {@code p*NR + q}; columns {@code nr .. NR} are 0. A transposed B is read with gathers.
+     */
+    private static void packColumns(double[] b, int bOff, int ldb, boolean transB, int pc, int kc, int col, int nr,
+                                    double[] bp, int dst, Buffers buf) {
+        if (!transB) {
+            int src = bOff + pc * ldb + col;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                    for (int v = 0; v < NR; v += L) {
+                        DoubleVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                    System.arraycopy(b, src, bp, dst, nr);
+                    Arrays.fill(bp, dst + nr, dst + NR, 0.0);
+                }
+            }
+        } else if (nr == NR) {
+            // op(B)[p, q] = b[(col+q)*ldb + p]: one gather per vector of the panel's row
+            int[] gather = buf.gatherOffsets(ldb);
+            int src = bOff + col * ldb + pc;
+            for (int p = 0; p < kc; p++, src++, dst += NR) {
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector.fromArray(S, b, src, gather, v).intoArray(bp, dst + v);
+                }
+            }
+        } else {
+            for (int q = 0; q < NR; q++) {
+                if (q < nr) {
+                    int src = bOff + (col + q) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + q] = b[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + q] = 0.0;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(A)[row .. row+mc, pc .. pc+kc]} into panels of MR rows from {@code ap[0]}: panel
+     * {@code t} starts at {@code t*MR*kc} and holds {@code op(A)[row+t*MR+r, pc+p]} at {@code p*MR + r};
+     * missing rows are 0.
+     */
+    private static void packRows(double[] a, int aOff, int lda, boolean transA, int pc, int kc, int row, int mc,
+                                 double[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (transA) {
+                int src = aOff + pc * lda + row + ir;
+                for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        ap[dst + r] = 0.0;
+                    }
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (row + ir + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            ap[dst + p * MR + r] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            ap[dst + p * MR + r] = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: {@code C[r,q] = fma(x[xb + p*MR + r], y[yb + p*NR + q], C[r,q])} for
+     * {@code p = 0 .. kc-1} in order, {@code r < MR}, {@code q < NR}, where {@code x} is a packed
+     * panel of op(A) and {@code y} one of op(B); the tile of C starts at {@code c[co]} with rows
+     * {@code ldc} apart and is loaded first when {@code load}, otherwise starts at +0.0.
+     */
+    private static void micro(int kc, double[] x, int xb, double[] y, int yb,
+                              double[] c, int co, int ldc, boolean load) {
+        if (WIDE) {
+            micro8x3(kc, x, xb, y, yb, c, co, ldc, load);
+        } else {
+            micro6x2(kc, x, xb, y, yb, c, co, ldc, load);
+        }
+    }
+
+    private static int roundUp(int v, int unit) {
+        return Math.max(unit, (v + unit - 1) / unit * unit);
+    }
+
+    /** The 8 x 3L register tile: see {@link #micro}. */
+    private static void micro8x3(int kc, double[] x, int xb, double[] y, int yb,
+                                double[] c, int co, int ldc, boolean load) {
+        DoubleVector c00, c01, c02;
+        DoubleVector c10, c11, c12;
+        DoubleVector c20, c21, c22;
+        DoubleVector c30, c31, c32;
+        DoubleVector c40, c41, c42;
+        DoubleVector c50, c51, c52;
+        DoubleVector c60, c61, c62;
+        DoubleVector c70, c71, c72;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c01 = DoubleVector.fromArray(S, c, co + L);
+            c02 = DoubleVector.fromArray(S, c, co + 2 * L);
+            c10 = DoubleVector.fromArray(S, c, co + ldc);
+            c11 = DoubleVector.fromArray(S, c, co + ldc + L);
+            c12 = DoubleVector.fromArray(S, c, co + ldc + 2 * L);
+            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
+            c21 = DoubleVector.fromArray(S, c, co + 2 * ldc + L);
+            c22 = DoubleVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
+            c31 = DoubleVector.fromArray(S, c, co + 3 * ldc + L);
+            c32 = DoubleVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+            c40 = DoubleVector.fromArray(S, c, co + 4 * ldc);
+            c41 = DoubleVector.fromArray(S, c, co + 4 * ldc + L);
+            c42 = DoubleVector.fromArray(S, c, co + 4 * ldc + 2 * L);
+            c50 = DoubleVector.fromArray(S, c, co + 5 * ldc);
+            c51 = DoubleVector.fromArray(S, c, co + 5 * ldc + L);
+            c52 = DoubleVector.fromArray(S, c, co + 5 * ldc + 2 * L);
+            c60 = DoubleVector.fromArray(S, c, co + 6 * ldc);
+            c61 = DoubleVector.fromArray(S, c, co + 6 * ldc + L);
+            c62 = DoubleVector.fromArray(S, c, co + 6 * ldc + 2 * L);
+            c70 = DoubleVector.fromArray(S, c, co + 7 * ldc);
+            c71 = DoubleVector.fromArray(S, c, co + 7 * ldc + L);
+            c72 = DoubleVector.fromArray(S, c, co + 7 * ldc + 2 * L);
+        } else {
+            DoubleVector z = DoubleVector.zero(S);
+            c00 = c01 = c02 = z;
+            c10 = c11 = c12 = z;
+            c20 = c21 = c22 = z;
+            c30 = c31 = c32 = z;
+            c40 = c41 = c42 = z;
+            c50 = c51 = c52 = z;
+            c60 = c61 = c62 = z;
+            c70 = c71 = c72 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int xi = xb + p * 8;
+            int yi = yb + p * 3 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
+            DoubleVector b1 = DoubleVector.fromArray(S, y, yi + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, y, yi + 2 * L);
+            DoubleVector a0 = DoubleVector.broadcast(S, x[xi]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            DoubleVector a6 = DoubleVector.broadcast(S, x[xi + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            DoubleVector a7 = DoubleVector.broadcast(S, x[xi + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c02.intoArray(c, co + 2 * L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c12.intoArray(c, co + ldc + 2 * L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c22.intoArray(c, co + 2 * ldc + 2 * L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c32.intoArray(c, co + 3 * ldc + 2 * L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c42.intoArray(c, co + 4 * ldc + 2 * L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c52.intoArray(c, co + 5 * ldc + 2 * L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c62.intoArray(c, co + 6 * ldc + 2 * L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+        c72.intoArray(c, co + 7 * ldc + 2 * L);
+    }
+
+    /** The 6 x 2L register tile: see {@link #micro}. */
+    private static void micro6x2(int kc, double[] x, int xb, double[] y, int yb,
+                                double[] c, int co, int ldc, boolean load) {
+        DoubleVector c00, c01;
+        DoubleVector c10, c11;
+        DoubleVector c20, c21;
+        DoubleVector c30, c31;
+        DoubleVector c40, c41;
+        DoubleVector c50, c51;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c01 = DoubleVector.fromArray(S, c, co + L);
+            c10 = DoubleVector.fromArray(S, c, co + ldc);
+            c11 = DoubleVector.fromArray(S, c, co + ldc + L);
+            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
+            c21 = DoubleVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
+            c31 = DoubleVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = DoubleVector.fromArray(S, c, co + 4 * ldc);
+            c41 = DoubleVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = DoubleVector.fromArray(S, c, co + 5 * ldc);
+            c51 = DoubleVector.fromArray(S, c, co + 5 * ldc + L);
+        } else {
+            DoubleVector z = DoubleVector.zero(S);
+            c00 = c01 = z;
+            c10 = c11 = z;
+            c20 = c21 = z;
+            c30 = c31 = z;
+            c40 = c41 = z;
+            c50 = c51 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int xi = xb + p * 6;
+            int yi = yb + p * 2 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
+            DoubleVector b1 = DoubleVector.fromArray(S, y, yi + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, x[xi]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+    }
+}
