@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A BPTT strategy in a form whose gradients have a definite objective: full and truncated as
- * written, and {@code randomized:PI} with its draws ξ_t fixed in advance (drawn from a seed:
+ * A BPTT strategy in a form whose gradients have a definite objective: full, truncated and
+ * checkpointed as written, and {@code randomized:PI} with its draws ξ_t fixed in advance (drawn from a seed:
  * ξ_t = 1/π with probability π, else 0), since gradients of fresh random draws could not be
  * compared with anything.
  */

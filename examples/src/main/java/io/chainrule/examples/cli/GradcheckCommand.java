@@ -25,11 +25,13 @@ import java.util.concurrent.Callable;
                 "",
                 "Truncated and randomized gradients are exact gradients of a surrogate objective, the loss with "
                         + "the cut edges held at their values; they are compared with finite differences of that "
-                        + "surrogate. Randomized truncation is checked with its draws fixed.",
+                        + "surrogate. Randomized truncation is checked with its draws fixed. Checkpointed BPTT recomputes "
+                        + "instead of storing and must give full BPTT's gradient.",
                 "",
                 "Exit status 1 if any case fails."})
 public final class GradcheckCommand implements Callable<Integer> {
-    static final List<String> DEFAULT_STRATEGIES = List.of("full", "truncated:3", "randomized:0.5");
+    static final List<String> DEFAULT_STRATEGIES = List.of("full", "truncated:3", "randomized:0.5", "checkpoint:sqrt",
+            "checkpoint:slots=2");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,7 +41,8 @@ public final class GradcheckCommand implements Callable<Integer> {
     List<String> cells = new ArrayList<>(Model.CELLS);
 
     @Option(names = "--strategy", split = ",", paramLabel = "SPEC",
-            description = "strategies to check, comma-separated (default: full,truncated:3,randomized:0.5)")
+            description = "strategies to check, comma-separated (default: full,truncated:3,randomized:0.5,checkpoint:sqrt,"
+                    + "checkpoint:slots=2)")
     List<String> strategies = new ArrayList<>(DEFAULT_STRATEGIES);
 
     @Option(names = "--steps", defaultValue = "8", paramLabel = "T", description = "sequence length (default: ${DEFAULT-VALUE})")

@@ -63,8 +63,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", defaultValue = "full", paramLabel = "SPEC",
             converter = StrategyConverter.class,
-            description = {"BPTT strategy: full, truncated:TAU, randomized:PI, checkpoint:sqrt or",
-                    "checkpoint:slots=S (default: ${DEFAULT-VALUE})"})
+            description = {"BPTT strategy: full, truncated:TAU, randomized:PI, checkpoint:sqrt,",
+                    "checkpoint:every=K or checkpoint:slots=S (default: ${DEFAULT-VALUE})"})
     StrategySpec strategy;
 
     @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",

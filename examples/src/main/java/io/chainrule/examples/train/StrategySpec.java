@@ -4,17 +4,14 @@ import io.chainrule.examples.task.Seeds;
 import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.bptt.BpttStrategy;
 
-import java.util.regex.Pattern;
-
 /**
  * A BPTT strategy as the command line writes it ({@code full}, {@code truncated:TAU},
- * {@code randomized:PI}, {@code checkpoint:sqrt}, {@code checkpoint:slots=S}), parsed by the
- * library's {@link Bptt#parse}. Randomized truncation is re-seeded at every iteration from
- * (seed, iteration), so its draws, like the data, are the same in a resumed run.
+ * {@code randomized:PI}, {@code checkpoint:sqrt}, {@code checkpoint:every=K},
+ * {@code checkpoint:slots=S}), parsed by the library's {@link Bptt#parse}. Randomized truncation
+ * is re-seeded at every iteration from (seed, iteration), so its draws, like the data, are the
+ * same in a resumed run.
  */
 public final class StrategySpec {
-    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint:(sqrt|slots=[1-9][0-9]*)");
-
     private final String spec;
     private final BpttStrategy fixed;   // null when the strategy draws random numbers
 
@@ -30,15 +27,10 @@ public final class StrategySpec {
         try {
             probe = Bptt.parse(s, 0L);
         } catch (IllegalArgumentException e) {
-            if (s.startsWith("checkpoint:")) {
-                if (!CHECKPOINT.matcher(s).matches()) {
-                    throw new IllegalArgumentException("cannot parse BPTT strategy '" + spec
-                            + "': expected checkpoint:sqrt or checkpoint:slots=S with S a positive integer");
-                }
-                throw new IllegalArgumentException("checkpointed BPTT ('" + spec + "') is not in this build of the library yet;"
-                        + " use full, truncated:TAU or randomized:PI");
-            }
-            throw e;
+            String message = e.getMessage();
+            // the schedule's own message ("needs at least one slot, got 0") without the spec is unclear
+            throw new IllegalArgumentException(message.contains(s) ? message
+                    : "cannot parse BPTT strategy '" + spec + "': " + message, e);
         }
         return new StrategySpec(s, s.startsWith("randomized:") ? null : probe);
     }

@@ -32,6 +32,28 @@ class TrainerTest {
     }
 
     @Test
+    void checkpointedBpttTrainsBitwiseLikeFullBpttWithFewerSavedBytes(@TempDir Path dir) throws IOException {
+        List<List<Long>> bits = new ArrayList<>();
+        List<Long> peaks = new ArrayList<>();
+        for (String strategy : List.of("full", "checkpoint:slots=3", "checkpoint:sqrt")) {
+            TrainConfig config = new TrainConfig("brackets", null, "gru", 8, 4, 30, strategy, 1.0, 0.02, 3, 4, 4);
+            Memory.resetPeak();
+            long before = Memory.peakSavedBytes();
+            Run.start(config, new RunFiles(dir.resolve(strategy.replace(':', '-'))), List.of()).train();
+            peaks.add(Memory.peakSavedBytes() - before);
+            List<Long> b = new ArrayList<>();
+            for (MetricsRow r : MetricsCsv.read(dir.resolve(strategy.replace(':', '-')).resolve(RunFiles.METRICS))) {
+                b.add(Double.doubleToRawLongBits(r.loss()));
+                b.add(Double.doubleToRawLongBits(r.gradNorm()));
+            }
+            bits.add(b);
+        }
+        assertEquals(bits.get(0), bits.get(1), "losses and gradient norms of checkpoint:slots=3");
+        assertEquals(bits.get(0), bits.get(2), "losses and gradient norms of checkpoint:sqrt");
+        assertTrue(peaks.get(1) < peaks.get(0) && peaks.get(2) < peaks.get(0), () -> "peak saved bytes " + peaks);
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearMessage(@TempDir Path dir) throws IOException {
         TrainConfig config = new TrainConfig("sine", null, "linear", 16, 4, 50, "full", 0.0, 1e6, 2, 50, 50);
         Run run = Run.start(config, new RunFiles(dir), List.of());

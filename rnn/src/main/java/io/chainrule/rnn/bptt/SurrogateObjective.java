@@ -40,7 +40,7 @@ public final class SurrogateObjective {
     /**
      * ξ_t for t = 0..steps−1: the factor by which {@code strategy} scales the gradient flowing
      * from the state entering step t back into the step before (ξ_0: into the initial state).
-     * Full BPTT: all 1. Truncated every τ: 0 at t = τ, 2τ, ..., 1 elsewhere. Randomized truncation
+     * Full and checkpointed BPTT: all 1. Truncated every τ: 0 at t = τ, 2τ, ..., 1 elsewhere. Randomized truncation
      * with fixed draws ({@link Bptt#randomizedWithDraws}): the draws. A seeded randomized
      * truncation draws anew at every unroll and has no fixed scales: check it with its draws
      * ({@link Bptt#lastDraws}) fixed.
@@ -54,8 +54,8 @@ public final class SurrogateObjective {
         }
         double[] xi = new double[steps];
         Arrays.fill(xi, 1.0);
-        if (strategy instanceof FullBptt) {
-            return xi;
+        if (strategy instanceof FullBptt || strategy instanceof CheckpointedBptt) {
+            return xi;   // checkpointing recomputes instead of storing; the gradient is full BPTT's
         }
         if (strategy instanceof TruncatedBptt truncated) {
             for (int t = truncated.tau(); t < steps; t += truncated.tau()) {
@@ -76,7 +76,7 @@ public final class SurrogateObjective {
             return Arrays.copyOf(draws, steps);
         }
         throw new IllegalArgumentException("no surrogate objective is known for the BPTT strategy '" + strategy.name()
-                + "' (known: full, truncated, randomized with fixed draws)");
+                + "' (known: full, truncated, randomized with fixed draws, checkpointed)");
     }
 
     /**

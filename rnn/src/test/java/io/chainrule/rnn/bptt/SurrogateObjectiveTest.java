@@ -27,6 +27,12 @@ class SurrogateObjectiveTest {
     }
 
     @Test
+    void checkpointedBpttScalesNothing() {
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1}, SurrogateObjective.gradientScales(Bptt.parse("checkpoint:slots=2", 0L), 5));
+        assertArrayEquals(new double[] {1, 1, 1}, SurrogateObjective.gradientScales(Bptt.parse("checkpoint:sqrt", 0L), 3));
+    }
+
+    @Test
     void truncationCutsBeforeEveryMultipleOfTau() {
         assertArrayEquals(new double[] {1, 1, 1, 0, 1, 1, 0}, SurrogateObjective.gradientScales(Bptt.truncated(3), 7));
         assertArrayEquals(new double[] {1, 1}, SurrogateObjective.gradientScales(Bptt.truncated(5), 2));
