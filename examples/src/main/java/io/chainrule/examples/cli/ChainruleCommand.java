@@ -12,7 +12,8 @@ import java.util.Set;
                 "backpropagation through time you can see, check and control.",
                 "",
                 "Without a subcommand, runs 'train' (with no arguments: the built-in brackets task)."},
-        subcommands = {TrainCommand.class, GradcheckCommand.class, DiagnoseCommand.class, PlanCommand.class, GraphCommand.class,
+        subcommands = {TrainCommand.class, CompareCommand.class, GradcheckCommand.class, DiagnoseCommand.class,
+                PlanCommand.class, GraphCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ChainruleCommand implements Runnable {
     private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");

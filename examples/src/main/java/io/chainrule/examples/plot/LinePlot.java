@@ -5,6 +5,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -34,12 +35,17 @@ public final class LinePlot {
     private LinePlot() {
     }
 
-    /** One curve: y against x, named in the legend. */
-    public record Series(String name, double[] x, double[] y) {
+    /** One curve: y against x, named in the legend; dashed so that a curve lying on another stays visible. */
+    public record Series(String name, double[] x, double[] y, boolean dashed) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series '" + name + "' needs one y per x, got " + x.length + " and " + y.length);
             }
+        }
+
+        /** A solid curve. */
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, false);
         }
     }
 
@@ -67,9 +73,12 @@ public final class LinePlot {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         for (int k = 0; k < series.size(); k++) {
             r.setSeriesPaint(k, PALETTE[k % PALETTE.length]);
-            r.setSeriesStroke(k, new BasicStroke(2.0f));
+            r.setSeriesStroke(k, series.get(k).dashed()
+                    ? new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 8f}, 0f)
+                    : new BasicStroke(2.0f));
         }
         plot.setRenderer(r);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);   // later curves on top: a dashed one shows over its twin
         if (logY) {
             LogAxis axis = new LogAxis(yLabel);
             axis.setBase(10);

@@ -97,6 +97,11 @@ public final class Run {
         return model;
     }
 
+    /** One row per iteration trained so far (loss, gradient norm, seconds). */
+    public List<MetricsRow> rows() {
+        return List.copyOf(trainer.rows());
+    }
+
     /** Trains to the configured number of iterations, evaluates, and writes summary.json and the final plot. */
     public Report train() throws IOException {
         trainer.run();

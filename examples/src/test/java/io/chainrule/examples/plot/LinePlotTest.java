@@ -20,17 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LinePlotTest {
 
     static long pixelsOf(BufferedImage img, Color c) {
-        long n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int p = img.getRGB(x, y);
-                if (Math.abs(((p >> 16) & 255) - c.getRed()) <= 10 && Math.abs(((p >> 8) & 255) - c.getGreen()) <= 10
-                        && Math.abs((p & 255) - c.getBlue()) <= 10) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return LinePlotTestColours.pixelsOf(img, c);
     }
 
     static List<LinePlot.Series> geometric(double... ratios) {

@@ -1,0 +1,211 @@
+package io.chainrule.examples.cli;
+
+import io.chainrule.core.kernel.Kernels;
+import io.chainrule.examples.compare.Comparison;
+import io.chainrule.examples.compare.ComparisonPlot;
+import io.chainrule.examples.compare.StrategyRun;
+import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.examples.io.FlatJson;
+import io.chainrule.examples.model.Model;
+import io.chainrule.examples.plot.LossPlot;
+import io.chainrule.examples.task.Metric;
+import io.chainrule.examples.task.Tasks;
+import io.chainrule.examples.train.Report;
+import io.chainrule.examples.train.StrategySpec;
+import io.chainrule.examples.train.TrainConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code chainrule compare}: the same model, data and seed trained under each BPTT strategy. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The chapter's comparison of strategies, run for real: train the same model on the same data "
+                + "from the same seed under full BPTT, regular truncation, randomized truncation and checkpointed "
+                + "BPTT, and report each one's final losses, training time and peak of saved activations (the "
+                + "engine's Memory account).",
+                "",
+                "On the default brackets task a closing bracket needs its opener, at least 6 symbols back: "
+                        + "truncated:4 cuts every gradient path that long. Checkpointing recomputes instead of storing: "
+                        + "its training is bitwise that of full BPTT, with less memory and more time.",
+                "",
+                "Writes compare.png (every loss curve), compare.json and one run directory per strategy into --out."})
+public final class CompareCommand implements Callable<Integer> {
+    static final String PLOT = "compare.png";
+    static final String JSON = "compare.json";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--strategies", split = ",", paramLabel = "SPEC",
+            description = "strategies, comma-separated (default: full,truncated:4,randomized:0.75,checkpoint:sqrt)")
+    List<String> strategies = new ArrayList<>(List.of("full", "truncated:4", "randomized:0.75", "checkpoint:sqrt"));
+
+    @Option(names = "--task", defaultValue = "brackets", paramLabel = "TASK",
+            description = "brackets, adding, copy, sine or text (default: ${DEFAULT-VALUE})")
+    String task;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "the UTF-8 text file of --task text")
+    Path file;
+
+    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL",
+            description = "linear, rnn (tanh RNN), gru or lstm (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--hidden", defaultValue = "48", paramLabel = "H", description = "hidden size (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "sequences per batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "50", paramLabel = "T", description = "steps per batch (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--iterations", defaultValue = "1000", paramLabel = "N",
+            description = "optimizer steps per strategy (default: ${DEFAULT-VALUE})")
+    long iterations;
+
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",
+            description = "clip the global gradient norm; 0 turns clipping off (default: ${DEFAULT-VALUE})")
+    double clip;
+
+    @Option(names = "--lr", defaultValue = "0.02", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
+            description = "seed of the initial parameters, the data and random truncation (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/compare-<task>-<cell>)")
+    Path out;
+
+    @Option(names = "--progress", description = "show a progress bar on standard error even when it is not a terminal")
+    boolean progress;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig base = config();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Path dir = out != null ? out : Path.of("runs", "compare-" + task + "-" + cell);
+        boolean terminal = Terminal.stderrIsTerminal();
+        stdout.printf(Locale.ROOT, "chainrule compare: %s task, %s, hidden %d; batch %d x %d steps; %d iterations per "
+                + "strategy; Adam lr %s; clip %s; seed %d%n", task, cell, hidden, batch, steps, iterations, lr,
+                clip > 0 ? clip : "off", seed);
+        stdout.println("kernels: " + Kernels.describe() + "; writing to " + dir);
+        stdout.flush();
+        List<StrategyRun> runs = new ArrayList<>();
+        for (String s : strategies) {
+            Progress bar = new Progress(new PrintWriter(Writer.nullWriter()), stderr, progress || terminal, terminal);
+            StrategyRun r;
+            try {
+                r = Comparison.run(base, s, dir, List.of(bar));
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());   // options that do not fit the task (e.g. --steps too short)
+            }
+            runs.add(r);
+            Metric accuracy = r.accuracy();
+            stdout.printf(Locale.ROOT, "%s: held-out loss %.4f%s, %.1f s, peak saved %s%n", s, r.report().value("loss"),
+                    accuracy == null ? "" : ", " + accuracy.label() + " " + accuracy.formatted(), r.report().seconds(),
+                    megabytes(r.peakSavedBytes()));
+            stdout.flush();
+        }
+        printTable(stdout, runs);
+        Report first = runs.get(0).report();
+        List<LossPlot.Reference> references = new ArrayList<>();
+        references.add(new LossPlot.Reference("best constant prediction", first.value("constant_loss")));
+        if (first.has("optimal_loss")) {
+            references.add(new LossPlot.Reference("best possible", first.value("optimal_loss")));
+        }
+        ComparisonPlot.write(dir.resolve(PLOT), task + ", " + cell + " H=" + hidden + ": training loss under each BPTT strategy",
+                "training loss (moving average)", runs, references);
+        List<Map<String, Object>> json = new ArrayList<>();
+        runs.forEach(r -> json.add(r.toJson()));
+        AtomicFile.writeString(dir.resolve(JSON), FlatJson.formatArray(json));
+        stdout.println("files: " + dir + "/{" + PLOT + ", " + JSON + "} and a run directory per strategy");
+        stdout.flush();
+        return 0;
+    }
+
+    private void printTable(PrintWriter stdout, List<StrategyRun> runs) {
+        Metric accuracy = runs.get(0).accuracy();
+        Table table = new Table().text("strategy").number("train loss").number("held-out loss");
+        if (accuracy != null) {
+            table.number(accuracy.label());
+        }
+        table.number("time (s)").number("peak saved (MB)");
+        for (StrategyRun r : runs) {
+            List<String> row = new ArrayList<>(List.of(r.strategy(), String.format(Locale.ROOT, "%.4f", r.report().trainLoss()),
+                    String.format(Locale.ROOT, "%.4f", r.report().value("loss"))));
+            if (accuracy != null) {
+                row.add(r.accuracy().formatted());
+            }
+            row.add(String.format(Locale.ROOT, "%.1f", r.report().seconds()));
+            row.add(String.format(Locale.ROOT, "%.2f", r.peakSavedBytes() / 1e6));
+            table.row(row.toArray(new String[0]));
+        }
+        stdout.println();
+        table.print(stdout);
+        Report first = runs.get(0).report();
+        StringBuilder refs = new StringBuilder(String.format(Locale.ROOT, "best constant prediction %.4f",
+                first.value("constant_loss")));
+        if (first.has("optimal_loss")) {
+            refs.append(String.format(Locale.ROOT, "; best possible %.4f", first.value("optimal_loss")));
+        }
+        for (Metric m : first.metrics()) {
+            if (m.key().endsWith("_chance")) {
+                refs.append("; ").append(m.label()).append(' ').append(m.formatted());
+            }
+        }
+        stdout.println(refs);
+        StrategyRun full = runs.stream().filter(r -> r.strategy().equals("full")).findFirst().orElse(null);
+        for (StrategyRun r : runs) {
+            if (full != null && r != full && r.bitwiseSameTraining(full)) {
+                stdout.println(r.strategy() + " trained bitwise like full (the same loss and gradient norm at every iteration)");
+            }
+        }
+    }
+
+    private TrainConfig config() {
+        if (!Tasks.NAMES.contains(task)) {
+            throw usage("Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'");
+        }
+        if (!Model.CELLS.contains(cell)) {
+            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
+        }
+        if (strategies.isEmpty() || new HashSet<>(strategies).size() != strategies.size()) {
+            throw usage("--strategies must name each strategy once, got " + strategies);
+        }
+        for (String s : strategies) {
+            try {
+                StrategySpec.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw usage("Invalid value for option '--strategies': " + e.getMessage());
+            }
+        }
+        try {
+            return new TrainConfig(task, file, cell, hidden, batch, steps, "full", clip, lr, seed, iterations, iterations);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
