@@ -13,7 +13,7 @@ import java.util.Set;
                 "",
                 "Without a subcommand, runs 'train' (with no arguments: the built-in brackets task)."},
         subcommands = {TrainCommand.class, CompareCommand.class, GradcheckCommand.class, DiagnoseCommand.class,
-                PlanCommand.class, GraphCommand.class,
+                PlanCommand.class, GraphCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ChainruleCommand implements Runnable {
     private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
