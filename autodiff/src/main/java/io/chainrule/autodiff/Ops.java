@@ -4,6 +4,7 @@ import io.chainrule.autodiff.op.Add;
 import io.chainrule.autodiff.op.BroadcastTo;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
+import io.chainrule.autodiff.op.Identity;
 import io.chainrule.autodiff.op.Log;
 import io.chainrule.autodiff.op.MatMul;
 import io.chainrule.autodiff.op.Mul;
@@ -220,7 +221,16 @@ public final class Ops {
     }
 
     /**
-     * Identity forward; backward multiplies the gradient by {@code xi} ({@code 0} cuts the path).
+     * The same value as a node of its own (backward passes the gradient unchanged): a hook on it
+     * sees exactly the gradient that flows through this use of {@code x}.
+     */
+    public static Var identity(Var x) {
+        return Identity.apply(x);
+    }
+
+    /**
+     * Identity forward; backward multiplies the gradient by {@code xi} ({@code 0} cuts the path;
+     * {@code 1} returns {@code x} itself, adding no node).
      * The building block of randomized truncation.
      */
     public static Var scaleGrad(Var x, double xi) {
