@@ -229,6 +229,13 @@ public abstract class Node {
         }
     }
 
+    /** Hands the engine {@code grad} as the gradient for input {@code i} (from a custom {@link #run}). */
+    protected final void deliverGradient(Backward engine, int i, Tensor grad) {
+        if (next[i] != null && grad != null) {
+            engine.deliver(this, i, next[i], nextSlot[i], grad);
+        }
+    }
+
     /** Frees saved tensors and subtracts them from {@link Memory}. Idempotent. */
     protected void release() {
         if (!released) {

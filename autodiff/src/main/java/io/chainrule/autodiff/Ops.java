@@ -1,6 +1,7 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.autodiff.op.Add;
+import io.chainrule.autodiff.op.AddMatMul;
 import io.chainrule.autodiff.op.BroadcastTo;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
@@ -211,6 +212,14 @@ public final class Ops {
     /** {@code op(a) · op(b)} where op transposes the last two axes when its flag is set (no copy). */
     public static Var matmul(Var a, boolean transposeA, Var b, boolean transposeB) {
         return MatMul.apply(a, transposeA, b, transposeB);
+    }
+
+    /**
+     * {@code c + op(a) · op(b)} for matrices, c of the product's shape, in one pass (BLAS gemm,
+     * PyTorch addmm): the usual form of a recurrent step's pre-activation.
+     */
+    public static Var addMatMul(Var c, Var a, boolean transposeA, Var b, boolean transposeB) {
+        return AddMatMul.apply(c, a, transposeA, b, transposeB);
     }
 
     // ------------------------------------------------------------------ gradient paths
