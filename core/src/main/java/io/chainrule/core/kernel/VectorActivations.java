@@ -2,6 +2,7 @@ package io.chainrule.core.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +19,7 @@ import static io.chainrule.core.kernel.ScalarActivations.TANH_P2;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q0;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q1;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q2;
+import static io.chainrule.core.kernel.ScalarActivations.TANH_SATURATED;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_SMALL;
 
 /**
@@ -71,14 +73,14 @@ final class VectorActivations implements ActivationKernel {
     private static int apply(int function, double[] x, int xOff, double[] y, int yOff, int n) {
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector two = DoubleVector.broadcast(S, 2.0);
         DoubleVector shifter = DoubleVector.broadcast(S, SHIFTER);
         DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
         DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (int i = 0; i < bound; i += S.length()) {
             DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
             DoubleVector ax = v.abs();
-            DoubleVector arg = function == TANH ? ax.add(ax) : function == SIGMOID ? v.neg() : v;
+            DoubleVector a20 = ax.min(TANH_SATURATED);
+            DoubleVector arg = function == TANH ? a20.add(a20) : function == SIGMOID ? v.neg() : v;
             // exp(arg): see ScalarActivations.exp, operation for operation
             DoubleVector xc = arg.max(EXP_MIN).min(EXP_MAX);
             DoubleVector kd = xc.fma(LOG2E, SHIFTER);
@@ -101,12 +103,12 @@ final class VectorActivations implements ActivationKernel {
             } else if (function == SIGMOID) {
                 out = one.div(one.add(e));
             } else {
-                DoubleVector big = one.sub(two.div(e.add(1.0)));
                 DoubleVector sq = ax.mul(ax);
-                DoubleVector num = sq.mul(TANH_P0).add(TANH_P1).mul(sq).add(TANH_P2);
-                DoubleVector den = sq.add(TANH_Q0).mul(sq).add(TANH_Q1).mul(sq).add(TANH_Q2);
-                DoubleVector small = ax.add(ax.mul(sq).mul(num.div(den)));
-                DoubleVector mag = small.blend(big, ax.compare(VectorOperators.GT, TANH_SMALL));
+                VectorMask<Double> large = ax.compare(VectorOperators.GT, TANH_SMALL);
+                DoubleVector num = sq.mul(TANH_P0).add(TANH_P1).mul(sq).add(TANH_P2).blend(e.sub(1.0), large);
+                DoubleVector den = sq.add(TANH_Q0).mul(sq).add(TANH_Q1).mul(sq).add(TANH_Q2).blend(e.add(1.0), large);
+                DoubleVector q = num.div(den);
+                DoubleVector mag = ax.add(ax.mul(sq).mul(q)).blend(q, large);
                 // copy the sign of v onto the magnitude (Math.copySign, lane by lane)
                 LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
                 out = mag.reinterpretAsLongs().and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles();
