@@ -35,6 +35,8 @@ public final class Backward {
     private final long newestBeforePass;
     /** The node being run when anomaly mode is on (its gradients are checked), else null. */
     private Node anomalyNode;
+    /** Which gradient buffers of the node being run the engine owns. */
+    private boolean[] runningOwned;
     /** Producers a node gave no gradient, to free after the pass (null if none). */
     private List<Node> cuts;
 
@@ -78,6 +80,7 @@ public final class Backward {
                 throw node.freedError();
             }
             Tensor[] grads = node.pending;
+            runningOwned = node.pendingOwned;
             node.pending = null;
             node.pendingOwned = null;
             node.queued = false;
@@ -118,7 +121,69 @@ public final class Backward {
         accumulate(to, slot, grad);
     }
 
+    /**
+     * Delivers {@code op(a)·op(b)} (matrices) as a gradient contribution. When the target already
+     * owns a gradient buffer (a parameter's accumulated gradient, or a pending gradient the engine
+     * allocated), the kernel accumulates the product straight into it (one fused pass, no
+     * temporary); otherwise the product is computed into a fresh buffer that the target then owns.
+     * The arithmetic depends only on the order of contributions and on which buffers are owned,
+     * both fixed by the graph (ownership passes through checkpoints), so the same graph gives the
+     * same bits, checkpointed or not.
+     */
+    void deliverProduct(Node from, int input, Node to, int slot, Tensor a, boolean ta, Tensor b, boolean tb) {
+        int m = ta ? a.dim(1) : a.dim(0);
+        int n = tb ? b.dim(0) : b.dim(1);
+        if (!java.util.Arrays.equals(to.outputShape(slot), new int[] {m, n})) {
+            throw new IllegalStateException("backward of '" + from.name() + "' delivered a product of shape [" + m
+                    + ", " + n + "] for its input " + input + ", whose shape is " + to.outputShapeString(slot));
+        }
+        if (anomalyNode != null || to.hasHooks()) {
+            deliver(from, input, to, slot, a.matmul(ta, b, tb));
+            return;
+        }
+        if (to instanceof Leaf) {
+            Var v = ((Leaf) to).variable();
+            if (v.grad() == null) {
+                v.takeGrad(a.matmul(ta, b, tb));
+            } else {
+                v.grad().addMatMulInPlace(a, ta, b, tb);
+            }
+            return;
+        }
+        if (to.pending != null && to.pending[slot] != null) {
+            if (to.pendingOwned[slot]) {
+                to.pending[slot].addMatMulInPlace(a, ta, b, tb);
+            } else {
+                // a fresh product, then the borrowed contribution added into it (addition commutes)
+                to.pending[slot] = a.matmul(ta, b, tb).addInPlace(to.pending[slot]);
+                to.pendingOwned[slot] = true;
+            }
+            return;
+        }
+        accumulate(to, slot, a.matmul(ta, b, tb), true);
+    }
+
+    /**
+     * Like {@link #deliver(Var, Tensor)} for a checkpoint handing its output gradients to the
+     * recomputed graph: the buffer keeps the ownership it had at the checkpoint, so accumulation
+     * continues exactly as it would have without checkpointing.
+     */
+    void deliverFromCheckpoint(Var target, Tensor grad, boolean owned) {
+        if (target.requiresGrad()) {
+            accumulate(target.node, target.slot, grad, owned);
+        }
+    }
+
+    /** Whether the engine owns the gradient buffer of output {@code slot} of the node being run. */
+    boolean ownsRunningGradient(int slot) {
+        return runningOwned != null && runningOwned[slot];
+    }
+
     private void accumulate(Node to, int slot, Tensor grad) {
+        accumulate(to, slot, grad, false);
+    }
+
+    private void accumulate(Node to, int slot, Tensor grad, boolean owned) {
         if (to instanceof Leaf) {
             ((Leaf) to).accumulate(grad);
             return;
@@ -129,7 +194,8 @@ public final class Backward {
         }
         Tensor current = to.pending[slot];
         if (current == null) {
-            to.pending[slot] = grad; // borrowed: copied before any in-place update
+            to.pending[slot] = grad; // borrowed unless owned: copied before any in-place update
+            to.pendingOwned[slot] = owned;
         } else if (to.pendingOwned[slot]) {
             current.addInPlace(grad);
         } else {

@@ -173,7 +173,7 @@ public final class Checkpoint extends Node {
         }
         for (int i = 0; i < out.length; i++) {
             if (gradOutputs[i] != null) {
-                engine.deliver(out[i], gradOutputs[i]);
+                engine.deliverFromCheckpoint(out[i], gradOutputs[i], engine.ownsRunningGradient(i));
             }
         }
     }

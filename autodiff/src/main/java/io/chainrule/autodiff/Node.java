@@ -216,6 +216,26 @@ public abstract class Node {
         }
     }
 
+    /**
+     * Hands the engine {@code op(a) · op(b)} (matrices) as the gradient for input {@code i}; where
+     * that input's gradient already has a buffer of its own (a parameter's accumulated gradient),
+     * the engine accumulates the product into it with no temporary, else it computes the product.
+     * Either way the result equals delivering {@code a.matmul(ta, b, tb)}, up to the rounding of
+     * one fused accumulation.
+     */
+    protected final void deliverProduct(Backward engine, int i, Tensor a, boolean ta, Tensor b, boolean tb) {
+        if (next[i] != null) {
+            engine.deliverProduct(this, i, next[i], nextSlot[i], a, ta, b, tb);
+        }
+    }
+
+    /** Hands the engine {@code grad} as the gradient for input {@code i} (from a custom {@link #run}). */
+    protected final void deliverGradient(Backward engine, int i, Tensor grad) {
+        if (next[i] != null && grad != null) {
+            engine.deliver(this, i, next[i], nextSlot[i], grad);
+        }
+    }
+
     /** Frees saved tensors and subtracts them from {@link Memory}. Idempotent. */
     protected void release() {
         if (!released) {
@@ -251,6 +271,10 @@ public abstract class Node {
             hooks[slot] = new ArrayList<>(1);
         }
         hooks[slot].add(hook);
+    }
+
+    final boolean hasHooks() {
+        return hooks != null;
     }
 
     final void runHooks(int slot, Tensor grad) {

@@ -1,9 +1,11 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.autodiff.op.Add;
+import io.chainrule.autodiff.op.AddMatMul;
 import io.chainrule.autodiff.op.BroadcastTo;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
+import io.chainrule.autodiff.op.Identity;
 import io.chainrule.autodiff.op.Log;
 import io.chainrule.autodiff.op.MatMul;
 import io.chainrule.autodiff.op.Mul;
@@ -212,6 +214,14 @@ public final class Ops {
         return MatMul.apply(a, transposeA, b, transposeB);
     }
 
+    /**
+     * {@code c + op(a) · op(b)} for matrices, c of the product's shape, in one pass (BLAS gemm,
+     * PyTorch addmm): the usual form of a recurrent step's pre-activation.
+     */
+    public static Var addMatMul(Var c, Var a, boolean transposeA, Var b, boolean transposeB) {
+        return AddMatMul.apply(c, a, transposeA, b, transposeB);
+    }
+
     // ------------------------------------------------------------------ gradient paths
 
     /** The same value with no gradient path: nothing upstream of the result receives gradient through it. */
@@ -220,7 +230,16 @@ public final class Ops {
     }
 
     /**
-     * Identity forward; backward multiplies the gradient by {@code xi} ({@code 0} cuts the path).
+     * The same value as a node of its own (backward passes the gradient unchanged): a hook on it
+     * sees exactly the gradient that flows through this use of {@code x}.
+     */
+    public static Var identity(Var x) {
+        return Identity.apply(x);
+    }
+
+    /**
+     * Identity forward; backward multiplies the gradient by {@code xi} ({@code 0} cuts the path;
+     * {@code 1} returns {@code x} itself, adding no node).
      * The building block of randomized truncation.
      */
     public static Var scaleGrad(Var x, double xi) {

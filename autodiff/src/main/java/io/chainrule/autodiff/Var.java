@@ -142,6 +142,11 @@ public final class Var {
         grad = newGrad;
     }
 
+    /** Sets the gradient to a fresh tensor nobody else holds (no copy). */
+    void takeGrad(Tensor fresh) {
+        grad = fresh;
+    }
+
     void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = g.copy();
@@ -225,7 +230,8 @@ public final class Var {
 
     /**
      * Calls {@code hook} with the gradient of this value during backward (the total gradient for a
-     * recorded value; each contribution as it arrives for a parameter). The hook must not modify it.
+     * recorded value; each contribution as it arrives for a parameter). The hook must not modify it,
+     * and must copy it to keep it (the engine may accumulate into that buffer afterwards).
      */
     public Var onGradient(Consumer<Tensor> hook) {
         if (node == null) {

@@ -298,6 +298,41 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * {@code this += op(a) · op(b)} for matrices (rank 2), in place, where op transposes when its
+     * flag is set; the kernel accumulates the product straight into this tensor's storage (each
+     * element continues its fused multiply-add chain from its current value). Returns this.
+     */
+    public Tensor addMatMulInPlace(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        return matMulInPlace(a, transposeA, b, transposeB, true);
+    }
+
+    /**
+     * {@code this = op(a) · op(b)} for matrices (rank 2), in place: bitwise the same values as
+     * {@code a.matmul(transposeA, b, transposeB)}, written into this tensor's storage. Returns this.
+     */
+    public Tensor setToMatMulInPlace(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        return matMulInPlace(a, transposeA, b, transposeB, false);
+    }
+
+    private Tensor matMulInPlace(Tensor a, boolean transposeA, Tensor b, boolean transposeB, boolean accumulate) {
+        String what = Shape.format(shape) + (accumulate ? " += " : " = ") + Shape.format(a.shape)
+                + (transposeA ? "ᵀ" : "") + " · " + Shape.format(b.shape) + (transposeB ? "ᵀ" : "");
+        if (a.rank() != 2 || b.rank() != 2 || shape.length != 2) {
+            throw new IllegalArgumentException("in-place matrix product needs matrices, got shapes " + what);
+        }
+        int m = transposeA ? a.shape[1] : a.shape[0];
+        int k = transposeA ? a.shape[0] : a.shape[1];
+        int kb = transposeB ? b.shape[1] : b.shape[0];
+        int n = transposeB ? b.shape[0] : b.shape[1];
+        if (k != kb || m != shape[0] || n != shape[1]) {
+            throw new IllegalArgumentException("in-place matrix product: shapes " + what + " do not fit");
+        }
+        Kernels.gemm().gemm(transposeA, transposeB, m, n, k, a.data, a.offset, a.shape[1], b.data, b.offset,
+                b.shape[1], data, offset, n, accumulate);
+        return this;
+    }
+
     /** this *= alpha, in place; returns this. */
     public Tensor scaleInPlace(double alpha) {
         for (int i = 0; i < size; i++) {

@@ -28,8 +28,13 @@ public final class Add extends Node {
     @Override
     protected Tensor[] backward(Tensor g) {
         return new Tensor[] {
-            needsInputGrad(0) ? g.sumTo(aShape) : null,
-            needsInputGrad(1) ? g.sumTo(bShape) : null
+            needsInputGrad(0) ? reduce(g, aShape) : null,
+            needsInputGrad(1) ? reduce(g, bShape) : null
         };
+    }
+
+    /** The gradient summed down to an operand's shape; the same tensor when no axis was broadcast. */
+    static Tensor reduce(Tensor g, int[] shape) {
+        return g.hasShape(shape) ? g : g.sumTo(shape);
     }
 }

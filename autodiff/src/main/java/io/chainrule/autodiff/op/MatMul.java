@@ -1,6 +1,7 @@
 package io.chainrule.autodiff.op;
 
 import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Backward;
 import io.chainrule.autodiff.Node;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
@@ -54,6 +55,36 @@ public final class MatMul extends Node {
         Tensor c = a.value().matmul(transposeA, b.value(), transposeB);
         Anomaly.checkForward("matmul", c);
         return recording(a, b) ? new MatMul(a, transposeA, b, transposeB, c.shape()).output(c) : Var.constant(c);
+    }
+
+    /**
+     * The matrix case (both operands rank 2) hands each gradient to the engine as a product, so
+     * a parameter's gradient is accumulated by the kernel in place (one fused pass, no temporary);
+     * the other cases go through {@link #backward(Tensor)}.
+     */
+    @Override
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        if (aShape.length != 2 || bShape.length != 2) {
+            super.run(gradOutputs, engine);
+            return;
+        }
+        Tensor dc = gradOutputs[0];
+        if (needsInputGrad(0)) {
+            Tensor b = saved(bIndex);
+            if (!ta) {
+                deliverProduct(engine, 0, dc, false, b, !tb);   // dA = dC · op(B)ᵀ
+            } else {
+                deliverProduct(engine, 0, b, tb, dc, true);     // dA = op(B) · dCᵀ
+            }
+        }
+        if (needsInputGrad(1)) {
+            Tensor a = saved(aIndex);
+            if (!tb) {
+                deliverProduct(engine, 1, a, !ta, dc, false);   // dB = op(A)ᵀ · dC
+            } else {
+                deliverProduct(engine, 1, dc, true, a, ta);     // dB = dCᵀ · op(A)
+            }
+        }
     }
 
     @Override

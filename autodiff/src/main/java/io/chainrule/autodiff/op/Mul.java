@@ -37,8 +37,12 @@ public final class Mul extends Node {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Tensor da = needsInputGrad(0) ? g.mul(saved(bIndex)).sumTo(aShape) : null;
-        Tensor db = needsInputGrad(1) ? g.mul(saved(0)).sumTo(bShape) : null;
+        Tensor da = needsInputGrad(0) ? reduce(g.mul(saved(bIndex)), aShape) : null;
+        Tensor db = needsInputGrad(1) ? reduce(g.mul(saved(0)), bShape) : null;
         return new Tensor[] {da, db};
+    }
+
+    private static Tensor reduce(Tensor g, int[] shape) {
+        return Add.reduce(g, shape);
     }
 }

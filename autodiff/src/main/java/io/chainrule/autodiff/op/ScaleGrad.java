@@ -22,7 +22,10 @@ public final class ScaleGrad extends Node {
         if (!Double.isFinite(xi)) {
             throw new IllegalArgumentException("gradient scale must be finite, got " + xi);
         }
-        return recording(x) ? new ScaleGrad(x, xi).output(x.value()) : Var.constant(x.value());
+        if (xi == 1.0 || !recording(x)) {
+            return x; // scaling by 1 changes nothing: no node, so the graph is exactly the unscaled one
+        }
+        return new ScaleGrad(x, xi).output(x.value());
     }
 
     /** The gradient multiplier. */
@@ -35,6 +38,6 @@ public final class ScaleGrad extends Node {
         if (xi == 0.0) {
             return new Tensor[] {null};
         }
-        return new Tensor[] {xi == 1.0 ? g : g.mul(xi)};
+        return new Tensor[] {g.mul(xi)};
     }
 }

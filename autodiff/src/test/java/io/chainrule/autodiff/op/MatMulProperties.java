@@ -6,6 +6,7 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -17,6 +18,7 @@ import java.util.Random;
 import static io.chainrule.autodiff.TestTensors.TOLERANCE;
 import static io.chainrule.autodiff.TestTensors.recorded;
 import static io.chainrule.autodiff.TestTensors.uniform;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The matrix product: backward equals central finite differences for every combination of
@@ -73,6 +75,50 @@ class MatMulProperties {
     }
 
     /** {@code constant}: 0 both parameters, 1 the left operand is data, 2 the right one is. */
+    /**
+     * addmm: c + op(a)·op(b) for every transposition, with any one operand held constant; the
+     * gradient equals finite differences, and the value equals c + the product to within one
+     * rounding per element (the product is accumulated into c rather than added to it).
+     */
+    @Property(tries = 30)
+    @Covers(AddMatMul.class)
+    void addMatMulGradientMatchesFiniteDifferences(@ForAll @IntRange(min = 1, max = 5) int m,
+                                                   @ForAll @IntRange(min = 1, max = 5) int k,
+                                                   @ForAll @IntRange(min = 1, max = 5) int n,
+                                                   @ForAll @IntRange(min = 0, max = 3) int constant,
+                                                   @ForAll long seed) {
+        Random random = new Random(seed);
+        for (int flags = 0; flags < 4; flags++) {
+            boolean ta = (flags & 1) != 0;
+            boolean tb = (flags & 2) != 0;
+            Tensor c = uniform(random.nextLong(), -2, 2, m, n);
+            Tensor a = uniform(random.nextLong(), -2, 2, ta ? new int[] {k, m} : new int[] {m, k});
+            Tensor b = uniform(random.nextLong(), -2, 2, tb ? new int[] {n, k} : new int[] {k, n});
+            Tensor want = c.add(a.matmul(ta, b, tb));
+            Tensor got = Ops.addMatMul(Var.constant(c), Var.constant(a), ta, Var.constant(b), tb).value();
+            double scale = c.abs().add(a.abs().matmul(ta, b.abs(), tb)).maxValue();
+            assertTrue(got.maxAbsDiff(want) <= 4 * Math.ulp(1.0) * (k + 1) * scale, "addmm value");
+            Tensor[] all = {c, a, b};
+            GradCheck.check(x -> {
+                Var[] v = new Var[3];
+                for (int i = 0, j = 0; i < 3; i++) {
+                    v[i] = i == constant ? Var.constant(all[i]) : x[j++];
+                }
+                return recorded(Ops.addMatMul(v[0], v[1], ta, v[2], tb), AddMatMul.class);
+            }, constant == 0 ? new Tensor[] {a, b} : constant == 1 ? new Tensor[] {c, b}
+                    : constant == 2 ? new Tensor[] {c, a} : all).assertClose(TOLERANCE);
+        }
+    }
+
+    @Example
+    @Covers(AddMatMul.class)
+    void addMatMulNamesTheShapesThatDoNotFit() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Ops.addMatMul(Var.constant(Tensor.zeros(2, 3)), Var.constant(Tensor.zeros(2, 4)), false,
+                        Var.constant(Tensor.zeros(4, 5)), false));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[2, 5]"), e.getMessage());
+    }
+
     private static void check(Tensor a, boolean ta, Tensor b, boolean tb, int constant) {
         String what = Arrays.toString(a.shape()) + (ta ? "ᵀ" : "") + " · " + Arrays.toString(b.shape()) + (tb ? "ᵀ" : "")
                 + (constant == 1 ? " (left is data)" : constant == 2 ? " (right is data)" : "");

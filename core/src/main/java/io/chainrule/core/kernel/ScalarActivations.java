@@ -13,9 +13,10 @@ package io.chainrule.core.kernel;
  * the subnormal and overflow ranges without special cases. Measured accuracy: within 2 ulp of
  * {@code StrictMath.exp} on [-745, 709] (see the kernel tests).
  *
- * <p><b>tanh(x).</b> With a = |x|: for a &gt; 0.625, 1 - 2/(exp(2a) + 1); otherwise the Cephes
- * rational form a + a·s·P(s)/Q(s), s = a², which avoids cancellation near 0; then the sign of x
- * is copied onto the result, so tanh is exactly odd (tanh(-0) = -0).
+ * <p><b>tanh(x).</b> With a = |x|: for a &gt; 0.625, (e - 1)/(e + 1) with e = exp(2 min(a, 20)); otherwise
+ * the Cephes rational form a + a·s·P(s)/Q(s), s = a², which avoids cancellation near 0 (one
+ * division serves both branches); then the sign of x is copied onto the result, so tanh is exactly
+ * odd (tanh(-0) = -0).
  *
  * <p><b>sigmoid(x)</b> = 1/(1 + exp(-x)).
  */
@@ -35,6 +36,8 @@ public final class ScalarActivations implements ActivationKernel {
     };
 
     static final double TANH_SMALL = 0.625;
+    /** Beyond 20, tanh rounds to ±1 (1 - tanh(20) is 8.5e-18 &lt; ulp(1)/2); capping keeps exp(2a) finite. */
+    static final double TANH_SATURATED = 20.0;
     static final double TANH_P0 = -9.64399179425052238628E-1;
     static final double TANH_P1 = -9.92877231001918586564E1;
     static final double TANH_P2 = -1.61468768441708447952E3;
@@ -69,7 +72,15 @@ public final class ScalarActivations implements ActivationKernel {
     /** tanh(x) as described in the class comment. */
     public static double tanh(double x) {
         double ax = Math.abs(x);
-        double v = ax > TANH_SMALL ? tanhLarge(ax) : tanhSmall(ax);
+        double a20 = Math.min(ax, TANH_SATURATED);
+        double e = exp(a20 + a20);
+        double s = ax * ax;
+        boolean large = ax > TANH_SMALL;
+        // one division serves both branches: (e - 1)/(e + 1) for large |x|, P(s)/Q(s) for small
+        double num = large ? e - 1.0 : (TANH_P0 * s + TANH_P1) * s + TANH_P2;
+        double den = large ? e + 1.0 : ((s + TANH_Q0) * s + TANH_Q1) * s + TANH_Q2;
+        double q = num / den;
+        double v = large ? q : ax + ax * s * q;
         return Math.copySign(v, x);
     }
 
@@ -99,15 +110,4 @@ public final class ScalarActivations implements ActivationKernel {
         }
     }
 
-    // The two branches of tanh for ax = |x|; the vector kernel computes both and selects per lane.
-    private static double tanhLarge(double ax) {
-        return 1.0 - 2.0 / (exp(ax + ax) + 1.0);
-    }
-
-    private static double tanhSmall(double ax) {
-        double s = ax * ax;
-        double num = (TANH_P0 * s + TANH_P1) * s + TANH_P2;
-        double den = ((s + TANH_Q0) * s + TANH_Q1) * s + TANH_Q2;
-        return ax + ax * s * (num / den);
-    }
 }

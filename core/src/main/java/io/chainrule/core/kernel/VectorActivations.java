@@ -2,6 +2,7 @@ package io.chainrule.core.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +19,7 @@ import static io.chainrule.core.kernel.ScalarActivations.TANH_P2;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q0;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q1;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_Q2;
+import static io.chainrule.core.kernel.ScalarActivations.TANH_SATURATED;
 import static io.chainrule.core.kernel.ScalarActivations.TANH_SMALL;
 
 /**
@@ -34,70 +36,85 @@ final class VectorActivations implements ActivationKernel {
         return "vector(" + S.length() + " lanes)";
     }
 
-    static DoubleVector exp(DoubleVector x) {
-        DoubleVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        DoubleVector kd = xc.fma(LOG2E, SHIFTER);
-        LongVector k = kd.reinterpretAsLongs().sub(SHIFTER_BITS);
-        DoubleVector kn = DoubleVector.broadcast(S, SHIFTER).sub(kd);
-        DoubleVector r = kn.fma(DoubleVector.broadcast(S, LN2_HI), xc);
-        r = kn.fma(DoubleVector.broadcast(S, LN2_LO), r);
-        DoubleVector p = DoubleVector.broadcast(S, EXP_POLY[0]);
-        for (int i = 1; i < EXP_POLY.length; i++) {
-            p = p.fma(r, DoubleVector.broadcast(S, EXP_POLY[i]));
-        }
-        LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        LongVector k2 = k.sub(k1);
-        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(s1).mul(s2);
-    }
-
-    static DoubleVector tanh(DoubleVector x) {
-        DoubleVector ax = x.abs();
-        DoubleVector e = exp(ax.add(ax));
-        DoubleVector big = DoubleVector.broadcast(S, 1.0).sub(DoubleVector.broadcast(S, 2.0).div(e.add(1.0)));
-        DoubleVector s = ax.mul(ax);
-        DoubleVector num = s.mul(TANH_P0).add(TANH_P1).mul(s).add(TANH_P2);
-        DoubleVector den = s.add(TANH_Q0).mul(s).add(TANH_Q1).mul(s).add(TANH_Q2);
-        DoubleVector small = ax.add(ax.mul(s).mul(num.div(den)));
-        DoubleVector v = small.blend(big, ax.compare(VectorOperators.GT, TANH_SMALL));
-        // copy the sign of x onto v (Math.copySign, lane by lane)
-        LongVector sign = x.reinterpretAsLongs().and(Long.MIN_VALUE);
-        return v.reinterpretAsLongs().and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles();
-    }
+    private static final int EXP = 0;
+    private static final int TANH = 1;
+    private static final int SIGMOID = 2;
 
     @Override
     public void exp(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            exp(DoubleVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
+        int done = apply(EXP, x, xOff, y, yOff, n);
+        for (int i = done; i < n; i++) {
             y[yOff + i] = ScalarActivations.exp(x[xOff + i]);
         }
     }
 
     @Override
     public void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            tanh(DoubleVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
+        int done = apply(TANH, x, xOff, y, yOff, n);
+        for (int i = done; i < n; i++) {
             y[yOff + i] = ScalarActivations.tanh(x[xOff + i]);
         }
     }
 
     @Override
     public void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            one.div(one.add(exp(v.neg()))).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
+        int done = apply(SIGMOID, x, xOff, y, yOff, n);
+        for (int i = done; i < n; i++) {
             y[yOff + i] = ScalarActivations.sigmoid(x[xOff + i]);
         }
+    }
+
+    /**
+     * The whole-vector part of the three functions, in one method with the lane computation
+     * written out in the loop body: nothing of ours needs to be inlined for the JIT to turn the
+     * Vector API calls into vector instructions (a helper method that the JIT declines to inline
+     * makes every vector a heap object). Returns how many elements it did.
+     */
+    private static int apply(int function, double[] x, int xOff, double[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector shifter = DoubleVector.broadcast(S, SHIFTER);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LN2_LO);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
+            DoubleVector ax = v.abs();
+            DoubleVector a20 = ax.min(TANH_SATURATED);
+            DoubleVector arg = function == TANH ? a20.add(a20) : function == SIGMOID ? v.neg() : v;
+            // exp(arg): see ScalarActivations.exp, operation for operation
+            DoubleVector xc = arg.max(EXP_MIN).min(EXP_MAX);
+            DoubleVector kd = xc.fma(LOG2E, SHIFTER);
+            LongVector k = kd.reinterpretAsLongs().sub(SHIFTER_BITS);
+            DoubleVector kn = shifter.sub(kd);
+            DoubleVector r = kn.fma(ln2Hi, xc);
+            r = kn.fma(ln2Lo, r);
+            DoubleVector p = DoubleVector.broadcast(S, EXP_POLY[0]);
+            for (int c = 1; c < EXP_POLY.length; c++) {
+                p = p.fma(r, DoubleVector.broadcast(S, EXP_POLY[c]));
+            }
+            LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2 = k.sub(k1);
+            DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector e = p.mul(s1).mul(s2);
+            DoubleVector out;
+            if (function == EXP) {
+                out = e;
+            } else if (function == SIGMOID) {
+                out = one.div(one.add(e));
+            } else {
+                DoubleVector sq = ax.mul(ax);
+                VectorMask<Double> large = ax.compare(VectorOperators.GT, TANH_SMALL);
+                DoubleVector num = sq.mul(TANH_P0).add(TANH_P1).mul(sq).add(TANH_P2).blend(e.sub(1.0), large);
+                DoubleVector den = sq.add(TANH_Q0).mul(sq).add(TANH_Q1).mul(sq).add(TANH_Q2).blend(e.add(1.0), large);
+                DoubleVector q = num.div(den);
+                DoubleVector mag = ax.add(ax.mul(sq).mul(q)).blend(q, large);
+                // copy the sign of v onto the magnitude (Math.copySign, lane by lane)
+                LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
+                out = mag.reinterpretAsLongs().and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles();
+            }
+            out.intoArray(y, yOff + i);
+        }
+        return bound;
     }
 }

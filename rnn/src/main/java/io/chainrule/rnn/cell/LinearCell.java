@@ -77,7 +77,7 @@ public final class LinearCell implements Cell {
 
     @Override
     public State step(Var input, State previous, Params p) {
-        return State.of(input.add(Ops.matmul(previous.h(), false, p.get(wHh), true)));
+        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(wHh), true));
     }
 
     @Override

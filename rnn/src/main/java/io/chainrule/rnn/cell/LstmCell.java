@@ -78,7 +78,7 @@ public final class LstmCell implements Cell {
     @Override
     public State step(Var input, State previous, Params p) {
         int h = hiddenSize;
-        Var gates = input.add(Ops.matmul(previous.h(), false, p.get(wHh), true));
+        Var gates = Ops.addMatMul(input, previous.h(), false, p.get(wHh), true);
         Var[] parts = Ops.split(gates, 1, h, h, h, h);
         Var i = parts[0].sigmoid();
         Var f = parts[1].sigmoid();

@@ -65,7 +65,7 @@ public final class TanhRnnCell implements Cell {
 
     @Override
     public State step(Var input, State previous, Params p) {
-        return State.of(input.add(Ops.matmul(previous.h(), false, p.get(wHh), true)).tanh());
+        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(wHh), true).tanh());
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class GradientDiagnostics {
             Map<Var, Var> aliases = new IdentityHashMap<>();
             int step = t;
             for (Var p : cell.parameters()) {
-                Var alias = Ops.scaleGrad(p, 1.0);
+                Var alias = Ops.identity(p);
                 if (alias.requiresGrad()) {
                     alias.onGradient(g -> {
                         Tensor[] slot = contributions.get(p);
