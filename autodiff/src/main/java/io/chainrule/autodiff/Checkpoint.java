@@ -61,7 +61,7 @@ public final class Checkpoint extends Node {
             outputShapes[i] = forwardValues[i].shape();
         }
         for (Var v : inputs) {
-            save(v.value());
+            save(v.value()); // a kept state counts even when it is a parameter (the planner counts states)
         }
     }
 

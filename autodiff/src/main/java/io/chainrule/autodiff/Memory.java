@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An operation adds the bytes of each tensor it saves when it is recorded; they are subtracted
  * when backward has used and freed them (or when the graph is {@linkplain Var#releaseGraph()
- * released}). A checkpointed segment counts only the inputs it keeps; its recomputed activations
+ * released}). A parameter's value kept by an op is not counted: the model holds it anyway. A
+ * checkpointed segment counts only the inputs it keeps; its recomputed activations
  * count while they exist during backward. A tensor saved by two operations counts twice; a graph
  * dropped without backward or release stays counted (call {@link #reset()} between experiments).
  * Counters are global to the JVM and safe to update from several threads.

@@ -125,6 +125,22 @@ public abstract class Node {
         return next[i] != null;
     }
 
+    /**
+     * Keeps the value of {@code v} for backward, counted in {@link Memory} unless {@code v} is a
+     * parameter: a parameter's value is held by the model whatever the graph does, so keeping a
+     * reference to it costs the graph nothing (an RNN step that saves W would otherwise count W
+     * once per step).
+     */
+    protected final void save(Var v) {
+        if (v.node instanceof Leaf) {
+            Tensor[] all = Arrays.copyOf(saved, saved.length + 1);
+            all[saved.length] = v.value();
+            saved = all;
+        } else {
+            save(v.value());
+        }
+    }
+
     /** Keeps tensors for backward, counted in {@link Memory}. */
     protected final void save(Tensor... tensors) {
         long bytes = 0;

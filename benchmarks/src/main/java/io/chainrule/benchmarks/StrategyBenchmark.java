@@ -1,6 +1,7 @@
 package io.chainrule.benchmarks;
 
 import io.chainrule.autodiff.Memory;
+import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.core.Parallelism;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.Bptt;
@@ -44,7 +45,7 @@ public class StrategyBenchmark {
     @Param({"1000"})
     public int steps;
 
-    @Param({"full", "truncated:50", "randomized:0.1", "checkpoint:sqrt", "checkpoint:slots=10"})
+    @Param({"full", "truncated:50", "randomized:0.1", "checkpoint:sqrt", "checkpoint:slots=10", "budget:0.05"})
     public String strategy;
 
     private RecurrentWorkload workload;
@@ -54,8 +55,25 @@ public class StrategyBenchmark {
     public void setup() {
         Parallelism.setThreads(1);
         workload = new RecurrentWorkload(cell, steps, 32, 64, hidden, 1);
-        bptt = Bptt.parse(strategy, 7);
+        bptt = strategy(workload, strategy);
         Memory.reset();
+    }
+
+    /**
+     * The strategy named {@code name}: what {@link Bptt#parse} accepts, or {@code budget:F}, the
+     * checkpoint schedule that spends a fraction F of storing everything (measured here, with the
+     * engine's {@link Memory} account of one full-BPTT pass) on stored states and recorded steps.
+     */
+    static BpttStrategy strategy(RecurrentWorkload w, String name) {
+        if (!name.startsWith("budget:")) {
+            return Bptt.parse(name, 7);
+        }
+        double fraction = Double.parseDouble(name.substring("budget:".length()));
+        Memory.reset();
+        w.run(Bptt.full());
+        long full = Memory.peakSavedBytes();
+        long stateBytes = 8L * w.batch * w.hidden * w.cell.stateParts() + 8; // state parts and the running loss
+        return Bptt.checkpointed(Schedule.budget((long) (fraction * full), stateBytes, full / w.steps));
     }
 
     @Benchmark

@@ -29,11 +29,11 @@ public final class AddMatMul extends Node {
         int ai = -1;
         int bi = -1;
         if (needsInputGrad(2)) {
-            save(a.value());
+            save(a);
             ai = next++;
         }
         if (needsInputGrad(1)) {
-            save(b.value());
+            save(b);
             bi = next;
         }
         this.aIndex = ai;

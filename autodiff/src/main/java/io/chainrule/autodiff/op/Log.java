@@ -9,7 +9,7 @@ import io.chainrule.core.Tensor;
 public final class Log extends Node {
     private Log(Var x) {
         super("log", x);
-        save(x.value());
+        save(x);
     }
 
     public static Var apply(Var x) {

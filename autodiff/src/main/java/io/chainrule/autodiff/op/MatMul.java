@@ -36,11 +36,11 @@ public final class MatMul extends Node {
         int ai = -1;
         int bi = -1;
         if (needsInputGrad(1)) {
-            save(a.value());
+            save(a);
             ai = next++;
         }
         if (needsInputGrad(0)) {
-            save(b.value());
+            save(b);
             bi = next;
         }
         this.aIndex = ai;

@@ -20,11 +20,11 @@ public final class Mul extends Node {
         this.bShape = b.shape();
         int i = 0;
         if (needsInputGrad(1)) {
-            save(a.value());
+            save(a);
             i = 1;
         }
         if (needsInputGrad(0)) {
-            save(b.value());
+            save(b);
         }
         this.bIndex = i;
     }

@@ -16,7 +16,7 @@ public final class Pow extends Node {
     private Pow(Var x, double p) {
         super("pow", x);
         this.p = p;
-        save(x.value());
+        save(x);
     }
 
     public static Var apply(Var x, double p) {

@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Schedule#storeAll()} peak over n (the loss, a plain sum, saves nothing). "One state's
  * worth" is what a checkpoint keeps, {@link CheckpointedChain#stateBytes}. For {@code h → tanh(h)}
  * the two are equal (tanh saves its output, the next state). For the RNN step
- * {@code tanh(h·W + x·U + b)} a step saves h and W (for the product h·W, each needing the other's
- * gradient), x (for x·U) and its output; W counts at every step although it is one tensor
- * ({@link Memory} counts a tensor once per op that saves it).
+ * {@code tanh(h·W + x·U + b)} a step saves h (for the product h·W), x (for x·U) and its output;
+ * it also keeps W for h's gradient, but W is a parameter, which {@link Memory} does not count (the
+ * model holds it anyway). The initial state is a constant here, so that step 0 saves what every
+ * other step saves.
  */
 class ChainMemoryTest {
 
@@ -49,7 +50,11 @@ class ChainMemoryTest {
 
     private static Chain rnnChain() {
         TanhRnn rnn = new TanhRnn(4, 3, 16, 400, false);
-        return new Chain(rnn.initialState(), rnn.step());
+        Var[] initial = rnn.initialState();
+        for (int i = 0; i < initial.length; i++) {
+            initial[i] = Var.constant(initial[i].value().copy());
+        }
+        return new Chain(initial, rnn.step());
     }
 
     @Test
@@ -73,7 +78,7 @@ class ChainMemoryTest {
         int n = 400;
         long step = stepBytes(ChainMemoryTest::rnnChain, n);
         long state = CheckpointedChain.stateBytes(rnnChain().initial());
-        assertEquals(8L * (4 * 16 + 16 * 16 + 4 * 3 + 4 * 16), step, "h, W, x and tanh's output");
+        assertEquals(8L * (4 * 16 + 4 * 3 + 4 * 16), step, "h, x and tanh's output (W is a parameter: not counted)");
         for (int k : new int[] {4, 10, 20, 40}) {
             Schedule schedule = Schedule.everyK(n / k);
             long measured = peak(rnnChain(), n, schedule);
