@@ -1,5 +1,6 @@
 package io.chainrule.core;
 
+import io.chainrule.core.kernel.ActivationKernel;
 import io.chainrule.core.kernel.Kernels;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
@@ -408,21 +409,59 @@ public final class Tensor {
     }
 
     public Tensor exp() {
-        double[] d = new double[size];
-        Kernels.activations().exp(data, offset, d, 0, size);
-        return new Tensor(d, 0, shape);
+        return activation(EXP);
     }
 
     public Tensor tanh() {
-        double[] d = new double[size];
-        Kernels.activations().tanh(data, offset, d, 0, size);
-        return new Tensor(d, 0, shape);
+        return activation(TANH);
     }
 
     public Tensor sigmoid() {
+        return activation(SIGMOID);
+    }
+
+    private static final int EXP = 0;
+    private static final int TANH = 1;
+    private static final int SIGMOID = 2;
+    /** From this many elements on, activations are split over {@link Parallelism#threads()}. */
+    private static final int PARALLEL_ACTIVATION = 1 << 14;
+
+    /**
+     * An elementwise kernel over this tensor into a new one, split into chunks (multiples of 8
+     * elements) over the threads when large. Each element is computed the same way whatever the
+     * chunk (the kernels are elementwise and their vector and scalar forms agree bitwise), so the
+     * result does not depend on the number of threads.
+     */
+    private Tensor activation(int kind) {
         double[] d = new double[size];
-        Kernels.activations().sigmoid(data, offset, d, 0, size);
+        ActivationKernel k = Kernels.activations();
+        int parts = size >= PARALLEL_ACTIVATION ? Parallelism.threads() : 1;
+        if (parts <= 1) {
+            activation(k, kind, 0, size, d);
+        } else {
+            int chunk = ((size + parts - 1) / parts + 7) & ~7;
+            Parallelism.run(parts, i -> {
+                int from = i * chunk;
+                int to = Math.min(size, from + chunk);
+                if (from < to) {
+                    activation(k, kind, from, to - from, d);
+                }
+            });
+        }
         return new Tensor(d, 0, shape);
+    }
+
+    private void activation(ActivationKernel k, int kind, int from, int n, double[] d) {
+        switch (kind) {
+            case EXP:
+                k.exp(data, offset + from, d, from, n);
+                break;
+            case TANH:
+                k.tanh(data, offset + from, d, from, n);
+                break;
+            default:
+                k.sigmoid(data, offset + from, d, from, n);
+        }
     }
 
     /** Natural logarithm ({@link Math#log}). */
