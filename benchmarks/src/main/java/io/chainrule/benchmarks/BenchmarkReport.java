@@ -32,7 +32,8 @@ import java.util.Locale;
  * </pre>
  *
  * The short version uses 2 warm-up and 3 measured iterations of 1 s per configuration in one
- * fork (about 15 minutes on 2 cores); its error bars are wider than a full JMH run's.
+ * fork (5 for the LSTM configurations whose iterations take seconds; about 15 minutes on 2 cores);
+ * its error bars are wider than a full JMH run's.
  */
 public final class BenchmarkReport {
     private BenchmarkReport() {
@@ -48,7 +49,8 @@ public final class BenchmarkReport {
         md.append("Made by one run of\n\n```bash\n").append(COMMAND).append("\n```\n\n");
         md.append("on ").append(LocalDate.now()).append(", ").append(machine()).append(". Kernels: ")
                 .append(Kernels.describe()).append(". Short JMH runs (2 warm-up and 3 measured iterations of 1 s, one ")
-                .append("fork): figures are means ± JMH's 99.9% error. The machine is shared; compare ratios ")
+                .append("fork; 5 measured iterations for the LSTM configurations whose iterations take seconds): "
+                        + "figures are means ± JMH's 99.9% error. The machine is shared; compare ratios ")
                 .append("measured in the same run rather than absolute numbers across runs.\n\n");
 
         kernels(md);
@@ -159,7 +161,7 @@ public final class BenchmarkReport {
     private static void fastRnns(StringBuilder md) throws RunnerException {
         Collection<RunResult> rs = run(options(RecurrentBenchmark.class.getSimpleName())
                 .param("cell", "lstm").param("hidden", "512").param("input", "512").param("batch", "64")
-                .param("threads", "1"));
+                .param("threads", "1").measurementIterations(5));
         RunResult r = rs.iterator().next();
         double ms = score(r);
         md.append("## PyTorch fastrnns default: LSTM, input = hidden = 512, B=64, T=100, one thread\n\n");
@@ -204,7 +206,7 @@ public final class BenchmarkReport {
             peaks.add(Memory.peakSavedBytes());
         }
         Collection<RunResult> rs = run(options(StrategyBenchmark.class.getSimpleName())
-                .warmupIterations(1).measurementIterations(2));
+                .warmupIterations(1).measurementIterations(5));
         md.append("## BPTT strategies on a long sequence: LSTM, H=256, B=32, D=64, T=1000, one thread\n\n");
         md.append("`StrategyBenchmark`; peak saved bytes are the engine's account (`Memory`) of one forward + "
                 + "backward. Checkpointed strategies give gradients bitwise equal to full BPTT; `budget:0.05` is the "

@@ -20,6 +20,7 @@ import io.chainrule.rnn.cell.TanhRnnCell;
  * {@code 6·T·B·G·H·(D + H)} in all. The linear cell counts like the tanh RNN.
  */
 final class RecurrentWorkload {
+    final String name;
     final Cell cell;
     final Tensor inputs;
     final int steps;
@@ -28,6 +29,7 @@ final class RecurrentWorkload {
     final int hidden;
 
     RecurrentWorkload(String cellName, int steps, int batch, int in, int hidden, long seed) {
+        this.name = cellName;
         this.cell = cell(cellName, in, hidden, seed);
         this.inputs = Tensor.randn(seed + 1, 1.0, steps, batch, in);
         this.steps = steps;

@@ -1,6 +1,8 @@
 package io.chainrule.benchmarks;
 
 import io.chainrule.autodiff.Memory;
+import io.chainrule.autodiff.Var;
+import io.chainrule.rnn.Params;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.core.Parallelism;
 import io.chainrule.core.Tensor;
@@ -61,8 +63,12 @@ public class StrategyBenchmark {
 
     /**
      * The strategy named {@code name}: what {@link Bptt#parse} accepts, or {@code budget:F}, the
-     * checkpoint schedule that spends a fraction F of storing everything (measured here, with the
-     * engine's {@link Memory} account of one full-BPTT pass) on stored states and recorded steps.
+     * checkpoint schedule whose whole peak of saved activations is a fraction F of full storage's.
+     * Measured here with the engine's {@link Memory} account: the bytes saved outside the chain
+     * (the hoisted input product keeps the inputs for its weight's gradient, T·B·D doubles), and
+     * the full-BPTT peak; one step of the chain saves (full - outside) / T, and the chain gets
+     * F · full - outside, spent on stored states and recorded steps
+     * ({@link Schedule#budget(long, long, long)}).
      */
     static BpttStrategy strategy(RecurrentWorkload w, String name) {
         if (!name.startsWith("budget:")) {
@@ -70,10 +76,20 @@ public class StrategyBenchmark {
         }
         double fraction = Double.parseDouble(name.substring("budget:".length()));
         Memory.reset();
+        Var prepared = w.cell.prepareInputs(Var.constant(w.inputs), Params.shared());
+        long outside = Memory.savedBytes();
+        prepared.releaseGraph();
+        Memory.reset();
         w.run(Bptt.full());
         long full = Memory.peakSavedBytes();
+        long perStep = (full - outside) / w.steps;
+        long chainBudget = (long) (fraction * full) - outside;
+        if (chainBudget <= 0) {
+            throw new IllegalArgumentException("a budget of " + fraction + " of " + full + " bytes does not even hold the "
+                    + outside + " bytes saved outside the chain");
+        }
         long stateBytes = 8L * w.batch * w.hidden * w.cell.stateParts() + 8; // state parts and the running loss
-        return Bptt.checkpointed(Schedule.budget((long) (fraction * full), stateBytes, full / w.steps));
+        return Bptt.checkpointed(Schedule.budget(chainBudget, stateBytes, perStep));
     }
 
     @Benchmark
