@@ -23,56 +23,45 @@ import java.util.List;
  * b_ih are hoisted out of the time loop (b_hn sits inside r ⊙ (...) and stays in the step).
  */
 public final class GruCell implements Cell {
-    private final int inputSize;
-    private final int hiddenSize;
-    private final Var wIh;
-    private final Var wHh;
-    private final Var bIh;
-    private final Var bHh;
+    private final GateWeights w;
 
     public GruCell(int inputSize, int hiddenSize, long seed) {
         this(inputSize, hiddenSize, new Well19937c(seed));
     }
 
     public GruCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        Init.checkSizes("GruCell", inputSize, hiddenSize);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", 3 * hiddenSize, inputSize);
-        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", 3 * hiddenSize, hiddenSize);
-        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", 3 * hiddenSize);
-        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", 3 * hiddenSize);
+        this.w = new GateWeights("GruCell", 3, inputSize, hiddenSize, rng);
     }
 
     public Var weightHh() {
-        return wHh;
+        return w.wHh;
     }
 
     @Override
     public List<Var> parameters() {
-        return List.of(wIh, wHh, bIh, bHh);
+        return w.parameters();
     }
 
     @Override
     public int inputSize() {
-        return inputSize;
+        return w.inputSize;
     }
 
     @Override
     public int hiddenSize() {
-        return hiddenSize;
+        return w.hiddenSize;
     }
 
     @Override
     public Var prepareInputs(Var inputs, Params p) {
-        return Init.project(inputs, p.get(wIh), p.get(bIh));
+        return w.project(inputs, p, false);
     }
 
     @Override
     public State step(Var input, State previous, Params p) {
-        int h = hiddenSize;
+        int h = w.hiddenSize;
         Var hPrev = previous.h();
-        Var hh = Ops.matmul(hPrev, false, p.get(wHh), true).add(p.get(bHh));
+        Var hh = Ops.matmul(hPrev, false, p.get(w.wHh), true).add(p.get(w.bHh));
         Var[] xi = Ops.split(input, 1, h, h, h);
         Var[] hi = Ops.split(hh, 1, h, h, h);
         Var r = xi[0].add(hi[0]).sigmoid();

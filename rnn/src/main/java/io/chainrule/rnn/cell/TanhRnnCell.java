@@ -18,54 +18,43 @@ import java.util.List;
  * biases are hoisted out of the time loop.
  */
 public final class TanhRnnCell implements Cell {
-    private final int inputSize;
-    private final int hiddenSize;
-    private final Var wIh;
-    private final Var wHh;
-    private final Var bIh;
-    private final Var bHh;
+    private final GateWeights w;
 
     public TanhRnnCell(int inputSize, int hiddenSize, long seed) {
         this(inputSize, hiddenSize, new Well19937c(seed));
     }
 
     public TanhRnnCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        Init.checkSizes("TanhRnnCell", inputSize, hiddenSize);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", hiddenSize, inputSize);
-        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", hiddenSize, hiddenSize);
-        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", hiddenSize);
-        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", hiddenSize);
+        this.w = new GateWeights("TanhRnnCell", 1, inputSize, hiddenSize, rng);
     }
 
     public Var weightHh() {
-        return wHh;
+        return w.wHh;
     }
 
     @Override
     public List<Var> parameters() {
-        return List.of(wIh, wHh, bIh, bHh);
+        return w.parameters();
     }
 
     @Override
     public int inputSize() {
-        return inputSize;
+        return w.inputSize;
     }
 
     @Override
     public int hiddenSize() {
-        return hiddenSize;
+        return w.hiddenSize;
     }
 
     @Override
     public Var prepareInputs(Var inputs, Params p) {
-        return Init.project(inputs, p.get(wIh), p.get(bIh).add(p.get(bHh)));
+        return w.project(inputs, p, true);
     }
 
     @Override
     public State step(Var input, State previous, Params p) {
-        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(wHh), true).tanh());
+        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(w.wHh), true).tanh());
     }
 
     @Override
