@@ -9,7 +9,6 @@ import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
 import io.chainrule.examples.task.Metric;
-import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.train.Report;
 import io.chainrule.examples.train.StrategySpec;
 import io.chainrule.examples.train.TrainConfig;
@@ -48,44 +47,25 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
+
     @Option(names = "--strategies", split = ",", paramLabel = "SPEC",
             description = "strategies, comma-separated (default: full,truncated:4,randomized:0.75,checkpoint:sqrt)")
     List<String> strategies = new ArrayList<>(List.of("full", "truncated:4", "randomized:0.75", "checkpoint:sqrt"));
 
-    @Option(names = "--task", defaultValue = "brackets", paramLabel = "TASK",
-            description = "brackets, adding, copy, sine or text (default: ${DEFAULT-VALUE})")
-    String task;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "the UTF-8 text file of --task text")
-    Path file;
 
-    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL",
-            description = "linear, rnn (tanh RNN), gru or lstm (default: ${DEFAULT-VALUE})")
-    String cell;
 
-    @Option(names = "--hidden", defaultValue = "48", paramLabel = "H", description = "hidden size (default: ${DEFAULT-VALUE})")
-    int hidden;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "sequences per batch (default: ${DEFAULT-VALUE})")
-    int batch;
 
-    @Option(names = "--steps", defaultValue = "50", paramLabel = "T", description = "steps per batch (default: ${DEFAULT-VALUE})")
-    int steps;
 
     @Option(names = "--iterations", defaultValue = "1000", paramLabel = "N",
             description = "optimizer steps per strategy (default: ${DEFAULT-VALUE})")
     long iterations;
 
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",
-            description = "clip the global gradient norm; 0 turns clipping off (default: ${DEFAULT-VALUE})")
-    double clip;
 
-    @Option(names = "--lr", defaultValue = "0.02", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
-            description = "seed of the initial parameters, the data and random truncation (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/compare-<task>-<cell>)")
     Path out;
@@ -98,11 +78,11 @@ public final class CompareCommand implements Callable<Integer> {
         TrainConfig base = config();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Path dir = out != null ? out : Path.of("runs", "compare-" + task + "-" + cell);
+        Path dir = out != null ? out : Path.of("runs", "compare-" + base.task() + "-" + base.cell());
         boolean terminal = Terminal.stderrIsTerminal();
         stdout.printf(Locale.ROOT, "chainrule compare: %s task, %s, hidden %d; batch %d x %d steps; %d iterations per "
-                + "strategy; Adam lr %s; clip %s; seed %d%n", task, cell, hidden, batch, steps, iterations, lr,
-                clip > 0 ? clip : "off", seed);
+                + "strategy; Adam lr %s; clip %s; seed %d%n", base.task(), base.cell(), base.hidden(), base.batch(),
+                base.steps(), iterations, base.lr(), base.clip() > 0 ? base.clip() : "off", base.seed());
         stdout.println("kernels: " + Kernels.describe() + "; writing to " + dir);
         stdout.flush();
         List<StrategyRun> runs = new ArrayList<>();
@@ -128,7 +108,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (first.has("optimal_loss")) {
             references.add(new LossPlot.Reference("best possible", first.value("optimal_loss")));
         }
-        ComparisonPlot.write(dir.resolve(PLOT), task + ", " + cell + " H=" + hidden + ": training loss under each BPTT strategy",
+        ComparisonPlot.write(dir.resolve(PLOT), base.task() + ", " + base.cell() + " H=" + base.hidden() + ": training loss under each BPTT strategy",
                 "training loss (moving average)", runs, references);
         List<Map<String, Object>> json = new ArrayList<>();
         runs.forEach(r -> json.add(r.toJson()));
@@ -178,12 +158,6 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private TrainConfig config() {
-        if (!Tasks.NAMES.contains(task)) {
-            throw usage("Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'");
-        }
-        if (!Model.CELLS.contains(cell)) {
-            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
-        }
         if (strategies.isEmpty() || new HashSet<>(strategies).size() != strategies.size()) {
             throw usage("--strategies must name each strategy once, got " + strategies);
         }
@@ -194,11 +168,7 @@ public final class CompareCommand implements Callable<Integer> {
                 throw usage("Invalid value for option '--strategies': " + e.getMessage());
             }
         }
-        try {
-            return new TrainConfig(task, file, cell, hidden, batch, steps, "full", clip, lr, seed, iterations, iterations);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        return model.config(spec.commandLine(), "full", iterations, iterations);
     }
 
     private static String megabytes(long bytes) {

@@ -40,26 +40,14 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--task", defaultValue = "brackets", paramLabel = "TASK",
-            description = "brackets, adding, copy, sine or text (default: ${DEFAULT-VALUE})")
-    String task;
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
-    @Option(names = "--file", paramLabel = "FILE", description = "the UTF-8 text file of --task text")
-    Path file;
 
-    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL",
-            description = "linear, rnn (tanh RNN), gru or lstm (default: ${DEFAULT-VALUE})")
-    String cell;
 
-    @Option(names = "--hidden", defaultValue = "48", paramLabel = "H", description = "hidden size (default: ${DEFAULT-VALUE})")
-    int hidden;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "sequences per batch (default: ${DEFAULT-VALUE})")
-    int batch;
 
-    @Option(names = "--steps", defaultValue = "50", paramLabel = "T",
-            description = "sequence length T: steps per batch (default: ${DEFAULT-VALUE})")
-    int steps;
+
 
     @Option(names = "--strategy", defaultValue = "full", paramLabel = "SPEC",
             converter = StrategyConverter.class,
@@ -67,12 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
                     "checkpoint:every=K or checkpoint:slots=S (default: ${DEFAULT-VALUE})"})
     StrategySpec strategy;
 
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",
-            description = "clip the global gradient norm to NORM; 0 turns clipping off (default: ${DEFAULT-VALUE})")
-    double clip;
 
-    @Option(names = "--lr", defaultValue = "0.02", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
 
     @ArgGroup(exclusive = true)
     Length length = new Length();
@@ -87,9 +70,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     static final long DEFAULT_ITERATIONS = 500;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
-            description = "seed of the initial parameters, the data and random truncation (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<task>-<cell>)")
     Path out;
@@ -116,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Path dir = out != null ? out : Path.of("runs", task + "-" + cell);
+        Path dir = out != null ? out : Path.of("runs", model.task + "-" + model.cell);
         boolean terminal = Terminal.stderrIsTerminal();
         List<TrainingListener> listeners = List.of(new Progress(stdout, stderr, progress || terminal, terminal));
         Run run;
@@ -146,33 +126,26 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig config() throws IOException {
-        if (!Tasks.NAMES.contains(task)) {
-            throw usage("Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'");
-        }
-        if (!Model.CELLS.contains(cell)) {
-            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
-        }
         long iterations = length.iterations != null ? length.iterations : DEFAULT_ITERATIONS;
-        try {
-            if (length.epochs != null) {
+        if (length.epochs != null) {
+            try {
                 iterations = epochsToIterations(length.epochs);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
             }
-            return new TrainConfig(task, file, cell, hidden, batch, steps, strategy.toString(), clip, lr, seed,
-                    iterations, saveEvery);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
         }
+        return model.config(spec.commandLine(), strategy.toString(), iterations, saveEvery);
     }
 
     private long epochsToIterations(long epochs) throws IOException {
-        if (!task.equals("text")) {
-            throw new IllegalArgumentException("--epochs needs a finite data set (--task text); the " + task
+        if (!model.task.equals("text")) {
+            throw new IllegalArgumentException("--epochs needs a finite data set (--task text); the " + model.task
                     + " task draws fresh data every iteration, so give --iterations");
         }
-        if (file == null) {
+        if (model.file == null) {
             throw new IllegalArgumentException("--task text needs --file FILE (a UTF-8 text file)");
         }
-        return textIterations(epochs, file, steps, batch);
+        return textIterations(epochs, model.file, model.steps, model.batch);
     }
 
     private Long resumeIterations(Path dir) throws IOException {
