@@ -2,13 +2,10 @@ package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
-import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
-
-import java.util.List;
 
 /**
  * The GRU, with PyTorch's {@code nn.GRU} equations, gate order (r, z, n) and weight layout:
@@ -22,39 +19,14 @@ import java.util.List;
  * W_hr, W_hz, W_hn; {@code bias_ih_l0} and {@code bias_hh_l0} are [3H]. The input product and
  * b_ih are hoisted out of the time loop (b_hn sits inside r ⊙ (...) and stays in the step).
  */
-public final class GruCell implements Cell {
-    private final GateWeights w;
+public final class GruCell extends LayoutCell {
 
     public GruCell(int inputSize, int hiddenSize, long seed) {
         this(inputSize, hiddenSize, new Well19937c(seed));
     }
 
     public GruCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        this.w = new GateWeights("GruCell", 3, inputSize, hiddenSize, rng);
-    }
-
-    public Var weightHh() {
-        return w.wHh;
-    }
-
-    @Override
-    public List<Var> parameters() {
-        return w.parameters();
-    }
-
-    @Override
-    public int inputSize() {
-        return w.inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return w.hiddenSize;
-    }
-
-    @Override
-    public Var prepareInputs(Var inputs, Params p) {
-        return w.project(inputs, p, false);
+        super("GruCell", 3, inputSize, hiddenSize, rng, false);
     }
 
     @Override

@@ -2,13 +2,10 @@ package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
-import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
-
-import java.util.List;
 
 /**
  * The LSTM, with PyTorch's {@code nn.LSTM} equations, gate order (i, f, g, o) and weight layout:
@@ -24,44 +21,19 @@ import java.util.List;
  * {@code bias_hh_l0} [4H]. The state is (h, c). The input product and both biases are hoisted out
  * of the time loop.
  */
-public final class LstmCell implements Cell {
-    private final GateWeights w;
+public final class LstmCell extends LayoutCell {
 
     public LstmCell(int inputSize, int hiddenSize, long seed) {
         this(inputSize, hiddenSize, new Well19937c(seed));
     }
 
     public LstmCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        this.w = new GateWeights("LstmCell", 4, inputSize, hiddenSize, rng);
-    }
-
-    public Var weightHh() {
-        return w.wHh;
-    }
-
-    @Override
-    public List<Var> parameters() {
-        return w.parameters();
-    }
-
-    @Override
-    public int inputSize() {
-        return w.inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return w.hiddenSize;
+        super("LstmCell", 4, inputSize, hiddenSize, rng, true);
     }
 
     @Override
     public int stateParts() {
         return 2;
-    }
-
-    @Override
-    public Var prepareInputs(Var inputs, Params p) {
-        return w.project(inputs, p, true);
     }
 
     @Override

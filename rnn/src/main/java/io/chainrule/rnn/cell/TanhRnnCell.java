@@ -2,13 +2,10 @@ package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
-import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
-
-import java.util.List;
 
 /**
  * The tanh RNN with biases, laid out as PyTorch's {@code nn.RNN} (one layer):
@@ -17,39 +14,14 @@ import java.util.List;
  * {@code tanh(W h + U x + b)} with W = W_hh, U = W_ih, b = b_ih + b_hh.) The input product and both
  * biases are hoisted out of the time loop.
  */
-public final class TanhRnnCell implements Cell {
-    private final GateWeights w;
+public final class TanhRnnCell extends LayoutCell {
 
     public TanhRnnCell(int inputSize, int hiddenSize, long seed) {
         this(inputSize, hiddenSize, new Well19937c(seed));
     }
 
     public TanhRnnCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        this.w = new GateWeights("TanhRnnCell", 1, inputSize, hiddenSize, rng);
-    }
-
-    public Var weightHh() {
-        return w.wHh;
-    }
-
-    @Override
-    public List<Var> parameters() {
-        return w.parameters();
-    }
-
-    @Override
-    public int inputSize() {
-        return w.inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return w.hiddenSize;
-    }
-
-    @Override
-    public Var prepareInputs(Var inputs, Params p) {
-        return w.project(inputs, p, true);
+        super("TanhRnnCell", 1, inputSize, hiddenSize, rng, true);
     }
 
     @Override
