@@ -133,7 +133,8 @@ public final class Backward {
     void deliverProduct(Node from, int input, Node to, int slot, Tensor a, boolean ta, Tensor b, boolean tb) {
         int m = ta ? a.dim(1) : a.dim(0);
         int n = tb ? b.dim(0) : b.dim(1);
-        if (!java.util.Arrays.equals(to.outputShape(slot), new int[] {m, n})) {
+        int[] shape = to.outputShape(slot);
+        if (shape.length != 2 || shape[0] != m || shape[1] != n) {
             throw new IllegalStateException("backward of '" + from.name() + "' delivered a product of shape [" + m
                     + ", " + n + "] for its input " + input + ", whose shape is " + to.outputShapeString(slot));
         }

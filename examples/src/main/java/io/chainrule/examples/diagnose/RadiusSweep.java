@@ -10,6 +10,7 @@ import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.cell.LinearCell;
 import io.chainrule.rnn.diagnostics.GradientDiagnostics;
 import io.chainrule.rnn.diagnostics.Spectrum;
+import io.chainrule.rnn.diagnostics.SymmetricMatrices;
 
 
 /**

@@ -3,7 +3,7 @@ package io.chainrule.examples.numbered;
 import io.chainrule.autodiff.Losses;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.diagnose.SymmetricMatrices;
+import io.chainrule.rnn.diagnostics.SymmetricMatrices;
 import io.chainrule.rnn.OutputLayer;
 import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Unroll;

@@ -9,10 +9,6 @@ import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Unroll;
 import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.cell.LinearCell;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.QRDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,32 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VanishingExplodingTest {
 
-    /** A symmetric n×n matrix with eigenvalues {rho, then values of magnitude at most rho/2}. */
     static Tensor symmetricWithRadius(int n, double rho, long seed) {
-        Well19937c rng = new Well19937c(seed);
-        double[][] a = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                a[i][j] = rng.nextGaussian();
-            }
-        }
-        RealMatrix q = new QRDecomposition(new Array2DRowRealMatrix(a)).getQ();
-        double[] lambda = new double[n];
-        lambda[0] = rho;
-        for (int i = 1; i < n; i++) {
-            lambda[i] = (rng.nextDouble() - 0.5) * rho; // |lambda| <= rho / 2
-        }
-        double[] w = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) {
-                    s += q.getEntry(i, k) * lambda[k] * q.getEntry(j, k);
-                }
-                w[i * n + j] = s;
-            }
-        }
-        return Tensor.wrap(w, n, n);
+        return SymmetricMatrices.withRadius(n, rho, seed);
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package io.chainrule.examples.diagnose;
+package io.chainrule.rnn.diagnostics;
 
 import io.chainrule.core.Tensor;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
