@@ -23,24 +23,25 @@ final class GemmArguments {
 
     /** Checks a stored {@code rows x cols} matrix starting at {@code off} with row distance {@code ld}. */
     private static void matrix(String name, double[] x, int off, int ld, int rows, int cols, boolean transposed) {
+        if (x == null || ld < cols || off < 0 || (rows > 0 && cols > 0 && off + (long) (rows - 1) * ld + cols > x.length)) {
+            throw new IllegalArgumentException(problem(name, x, off, ld, rows, cols, transposed));
+        }
+    }
+
+    /** The message for a matrix {@link #matrix} rejects (built only then: the check runs on every product). */
+    private static String problem(String name, double[] x, int off, int ld, int rows, int cols, boolean transposed) {
         String what = name + (transposed ? " (stored transposed)" : "");
         if (x == null) {
-            throw new IllegalArgumentException("gemm: array " + what + " is null");
+            return "gemm: array " + what + " is null";
         }
         if (ld < cols) {
-            throw new IllegalArgumentException("gemm: leading dimension of " + what + " is " + ld
-                    + ", smaller than its " + cols + " stored columns");
+            return "gemm: leading dimension of " + what + " is " + ld + ", smaller than its " + cols + " stored columns";
         }
         if (off < 0) {
-            throw new IllegalArgumentException("gemm: offset of " + what + " is negative: " + off);
+            return "gemm: offset of " + what + " is negative: " + off;
         }
-        if (rows > 0 && cols > 0) {
-            long end = off + (long) (rows - 1) * ld + cols;
-            if (end > x.length) {
-                throw new IllegalArgumentException("gemm: " + what + " is " + rows + " x " + cols + " with offset "
-                        + off + " and leading dimension " + ld + ", which needs " + end
-                        + " elements, but its array holds " + x.length);
-            }
-        }
+        long end = off + (long) (rows - 1) * ld + cols;
+        return "gemm: " + what + " is " + rows + " x " + cols + " with offset " + off + " and leading dimension " + ld
+                + ", which needs " + end + " elements, but its array holds " + x.length;
     }
 }

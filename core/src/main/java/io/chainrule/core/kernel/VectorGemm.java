@@ -18,14 +18,21 @@ import java.util.Arrays;
  *
  * <p><b>Blocking.</b> The product is cut into blocks of {@link #KC} steps of {@code p}. For each
  * block, op(B) is packed into panels {@link #NR} columns wide (row {@code p} of a panel holds the
- * {@code NR} values that step {@code p} needs, contiguously; a transposed B is read with gathers)
- * and op(A) into panels {@link #MR} rows tall. The micro-kernel keeps an {@code MR x NR} tile of C
- * in vector registers ({@code MR * NR / L} accumulators for {@code L} lanes) and, per step of
- * {@code p}, broadcasts one value of the row panel per row and multiplies it into the
+ * {@code NR} values that step {@code p} needs, contiguously; a transposed B is copied element by
+ * element) and op(A) into panels {@link #MR} rows tall. The micro-kernel keeps an {@code MR x NR}
+ * tile of C in vector registers ({@code MR * NR / L} accumulators for {@code L} lanes) and, per
+ * step of {@code p}, broadcasts one value of the row panel per row and multiplies it into the
  * {@code NR / L} vectors of the column panel. The tile shape follows the vector length: 8 x 24 for
- * 8 lanes (AVX-512), 6 x 8 for 4 lanes (AVX2). Tiles on the ragged edges of C go through a small
- * buffer. Packing buffers are per thread and reused, so the steady state allocates nothing (a split
- * over threads allocates a few small task objects).
+ * 8 lanes (AVX-512), 6 x 8 for 4 lanes (AVX2); with 8 lanes a last panel 8 or 16 columns wide
+ * gets a tile of one or two vectors. Tiles on the ragged edges of C go through a small buffer.
+ * Packing buffers are per thread and reused, so the steady state allocates nothing (a split over
+ * threads allocates a few small task objects).
+ *
+ * <p><b>Small products.</b> When {@code k} fits one block, packing would cost as much as the
+ * arithmetic for the products a recurrent step makes (32 x 32 x 32: twice the time), so the
+ * micro-kernel reads whole panels of op(A) and of a B stored as is where they lie (strided
+ * loads), and only ragged panels and a transposed B are packed. The order of operations is the
+ * same either way.
  *
  * <p><b>Few rows.</b> With fewer than {@link #FEW_ROWS} rows and B stored as is, padding rows to
  * {@code MR} would waste most of the work, so C is updated row by row with vector
@@ -86,19 +93,6 @@ final class VectorGemm implements GemmKernel {
         final double[] rows = new double[MC * KC];
         final double[] cols = new double[NC * KC];
         final double[] tile = new double[MR * NR];
-        private final int[] gather = new int[NR];
-        private int gatherStride = -1;
-
-        /** The offsets {@code q * ld} for {@code q < NR}, for gathering a row of a transposed panel. */
-        int[] gatherOffsets(int ld) {
-            if (ld != gatherStride) {
-                for (int q = 0; q < NR; q++) {
-                    gather[q] = q * ld;
-                }
-                gatherStride = ld;
-            }
-            return gather;
-        }
     }
 
     @Override
@@ -162,6 +156,10 @@ final class VectorGemm implements GemmKernel {
         Buffers buf = BUFFERS.get();
         double[] ap = buf.rows;
         double[] bp = buf.cols;
+        // one block of p: the micro-kernel reads A (whole panels of MR rows) and B (stored as is,
+        // whole vectors) where they are, and only ragged or transposed panels are packed
+        boolean direct = k <= KC;
+        int mrFull = m / MR * MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -169,19 +167,36 @@ final class VectorGemm implements GemmKernel {
                 boolean load = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packRows(a, aOff, lda, transA, pc, kc, ic, mc, ap);
+                    if (!direct) {
+                        packRows(a, aOff, lda, transA, pc, kc, ic, mc, ap);
+                    } else if (ic + mc > mrFull) {
+                        // the ragged last panel, packed at the start of the buffer
+                        packRows(a, aOff, lda, transA, pc, kc, mrFull, m - mrFull, ap);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        if (ic == 0) {
-                            packColumns(b, bOff, ldb, transB, pc, kc, jc + jr, nr, bp, jr * kc, buf);
+                        int nv = WIDE && nr % L == 0 ? nr / L : NV;
+                        boolean directB = direct && !transB && nv * L == nr;
+                        if (!directB && ic == 0) {
+                            packColumns(b, bOff, ldb, transB, pc, kc, jc + jr, nr, bp, jr * kc);
                         }
+                        double[] y = directB ? b : bp;
+                        int yb = directB ? bOff + pc * ldb + jc + jr : jr * kc;
+                        int yp = directB ? ldb : NR;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                micro(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, load);
+                            int row = ic + ir;
+                            int ci = cOff + row * ldc + jc + jr;
+                            boolean inPlace = direct && mr == MR;
+                            double[] x = inPlace ? a : ap;
+                            int xb = !inPlace ? (direct ? 0 : ir * kc)
+                                    : aOff + (transA ? pc * lda + row : row * lda + pc);
+                            int xr = inPlace && !transA ? lda : 1;
+                            int xp = !inPlace ? MR : transA ? lda : 1;
+                            if (mr == MR && nv * L == nr) {
+                                micro(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, ldc, load);
                             } else {
-                                edge(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, mr, nr, load, buf.tile);
+                                edge(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, ldc, mr, nr, load, buf.tile);
                             }
                         }
                     }
@@ -228,8 +243,8 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** A ragged tile, through the tile buffer. */
-    private static void edge(int kc, double[] ap, int ab, double[] bp, int bb,
+    /** A ragged tile, through the tile buffer (arguments as for {@link #micro}). */
+    private static void edge(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp, int nv,
                              double[] c, int ci, int ldc, int mr, int nr, boolean load, double[] tile) {
         Arrays.fill(tile, 0.0);
         if (load) {
@@ -239,7 +254,7 @@ final class VectorGemm implements GemmKernel {
                 }
             }
         }
-        micro(kc, ap, ab, bp, bb, tile, 0, NR, true);
+        micro(kc, x, xb, xr, xp, y, yb, yp, nv, tile, 0, NR, true);
         for (int r = 0; r < mr; r++) {
             for (int q = 0; q < nr; q++) {
                 c[ci + r * ldc + q] = tile[r * NR + q];
@@ -249,10 +264,14 @@ final class VectorGemm implements GemmKernel {
 
     /**
      * Packs the panel {@code op(B)[pc .. pc+kc, col .. col+nr]} at {@code bp[dst]}: {@code op(B)[pc+p, col+q]}
-     * goes to {@code p*NR + q}; columns {@code nr .. NR} are 0. A transposed B is read with gathers.
+     * goes to {@code p*NR + q}; columns {@code nr .. NR} are 0. A transposed B is copied element by
+     * element, reading each stored row once. (Not with gathers: the Vector API's gather takes an
+     * index vector of another species, and a hot gather pollutes the type profiles of shared Vector
+     * API methods so that the JIT stops intrinsifying the activation kernels: tanh ran 5x slower and
+     * allocated a box per vector after a run of transposed products.)
      */
     private static void packColumns(double[] b, int bOff, int ldb, boolean transB, int pc, int kc, int col, int nr,
-                                    double[] bp, int dst, Buffers buf) {
+                                    double[] bp, int dst) {
         if (!transB) {
             int src = bOff + pc * ldb + col;
             if (nr == NR) {
@@ -267,26 +286,17 @@ final class VectorGemm implements GemmKernel {
                     Arrays.fill(bp, dst + nr, dst + NR, 0.0);
                 }
             }
-        } else if (nr == NR) {
-            // op(B)[p, q] = b[(col+q)*ldb + p]: one gather per vector of the panel's row
-            int[] gather = buf.gatherOffsets(ldb);
+        } else {
+            // row by row of the panel, so the writes are sequential; the nr stored rows are read
+            // side by side, each front to back
             int src = bOff + col * ldb + pc;
             for (int p = 0; p < kc; p++, src++, dst += NR) {
-                for (int v = 0; v < NR; v += L) {
-                    DoubleVector.fromArray(S, b, src, gather, v).intoArray(bp, dst + v);
+                int q = 0;
+                for (int from = src; q < nr; q++, from += ldb) {
+                    bp[dst + q] = b[from];
                 }
-            }
-        } else {
-            for (int q = 0; q < NR; q++) {
-                if (q < nr) {
-                    int src = bOff + (col + q) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + q] = b[src + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + q] = 0.0;
-                    }
+                for (; q < NR; q++) {
+                    bp[dst + q] = 0.0;
                 }
             }
         }
@@ -330,17 +340,23 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * The micro-kernel: {@code C[r,q] = fma(x[xb + p*MR + r], y[yb + p*NR + q], C[r,q])} for
-     * {@code p = 0 .. kc-1} in order, {@code r < MR}, {@code q < NR}, where {@code x} is a packed
-     * panel of op(A) and {@code y} one of op(B); the tile of C starts at {@code c[co]} with rows
-     * {@code ldc} apart and is loaded first when {@code load}, otherwise starts at +0.0.
+     * The micro-kernel: {@code C[r,q] = fma(x[xb + r*xr + p*xp], y[yb + p*yp + q], C[r,q])} for
+     * {@code p = 0 .. kc-1} in order, {@code r < MR}, {@code q < nv*L}: {@code x} holds op(A) (a
+     * packed panel, {@code xr = 1, xp = MR}, or A itself) and {@code y} op(B) (a packed panel,
+     * {@code yp = NR}, or B itself); the tile of C starts at {@code c[co]} with rows {@code ldc}
+     * apart and is loaded first when {@code load}, otherwise starts at +0.0. {@code nv} is
+     * {@link #NV} or, with 8 lanes, fewer vectors for a narrow last panel.
      */
-    private static void micro(int kc, double[] x, int xb, double[] y, int yb,
+    private static void micro(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp, int nv,
                               double[] c, int co, int ldc, boolean load) {
-        if (WIDE) {
-            micro8x3(kc, x, xb, y, yb, c, co, ldc, load);
+        if (!WIDE) {
+            micro6x2(kc, x, xb, xr, xp, y, yb, yp, c, co, ldc, load);
+        } else if (nv == 3) {
+            micro8x3(kc, x, xb, xr, xp, y, yb, yp, c, co, ldc, load);
+        } else if (nv == 2) {
+            micro8x2(kc, x, xb, xr, xp, y, yb, yp, c, co, ldc, load);
         } else {
-            micro6x2(kc, x, xb, y, yb, c, co, ldc, load);
+            micro8x1(kc, x, xb, xr, xp, y, yb, yp, c, co, ldc, load);
         }
     }
 
@@ -349,8 +365,8 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** The 8 x 3L register tile: see {@link #micro}. */
-    private static void micro8x3(int kc, double[] x, int xb, double[] y, int yb,
-                                double[] c, int co, int ldc, boolean load) {
+    private static void micro8x3(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
+                    double[] c, int co, int ldc, boolean load) {
         DoubleVector c00, c01, c02;
         DoubleVector c10, c11, c12;
         DoubleVector c20, c21, c22;
@@ -396,8 +412,8 @@ final class VectorGemm implements GemmKernel {
             c70 = c71 = c72 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int xi = xb + p * 8;
-            int yi = yb + p * 3 * L;
+            int xi = xb + p * xp;
+            int yi = yb + p * yp;
             DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
             DoubleVector b1 = DoubleVector.fromArray(S, y, yi + L);
             DoubleVector b2 = DoubleVector.fromArray(S, y, yi + 2 * L);
@@ -405,31 +421,31 @@ final class VectorGemm implements GemmKernel {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + 1]);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + xr]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
-            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2]);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2 * xr]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
-            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3]);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3 * xr]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
-            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4]);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4 * xr]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
             c42 = a4.fma(b2, c42);
-            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5]);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5 * xr]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
             c52 = a5.fma(b2, c52);
-            DoubleVector a6 = DoubleVector.broadcast(S, x[xi + 6]);
+            DoubleVector a6 = DoubleVector.broadcast(S, x[xi + 6 * xr]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
             c62 = a6.fma(b2, c62);
-            DoubleVector a7 = DoubleVector.broadcast(S, x[xi + 7]);
+            DoubleVector a7 = DoubleVector.broadcast(S, x[xi + 7 * xr]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
@@ -460,9 +476,158 @@ final class VectorGemm implements GemmKernel {
         c72.intoArray(c, co + 7 * ldc + 2 * L);
     }
 
+    /** The 8 x 2L register tile: see {@link #micro}. */
+    private static void micro8x2(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
+                    double[] c, int co, int ldc, boolean load) {
+        DoubleVector c00, c01;
+        DoubleVector c10, c11;
+        DoubleVector c20, c21;
+        DoubleVector c30, c31;
+        DoubleVector c40, c41;
+        DoubleVector c50, c51;
+        DoubleVector c60, c61;
+        DoubleVector c70, c71;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c01 = DoubleVector.fromArray(S, c, co + L);
+            c10 = DoubleVector.fromArray(S, c, co + ldc);
+            c11 = DoubleVector.fromArray(S, c, co + ldc + L);
+            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
+            c21 = DoubleVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
+            c31 = DoubleVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = DoubleVector.fromArray(S, c, co + 4 * ldc);
+            c41 = DoubleVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = DoubleVector.fromArray(S, c, co + 5 * ldc);
+            c51 = DoubleVector.fromArray(S, c, co + 5 * ldc + L);
+            c60 = DoubleVector.fromArray(S, c, co + 6 * ldc);
+            c61 = DoubleVector.fromArray(S, c, co + 6 * ldc + L);
+            c70 = DoubleVector.fromArray(S, c, co + 7 * ldc);
+            c71 = DoubleVector.fromArray(S, c, co + 7 * ldc + L);
+        } else {
+            DoubleVector z = DoubleVector.zero(S);
+            c00 = c01 = z;
+            c10 = c11 = z;
+            c20 = c21 = z;
+            c30 = c31 = z;
+            c40 = c41 = z;
+            c50 = c51 = z;
+            c60 = c61 = z;
+            c70 = c71 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int xi = xb + p * xp;
+            int yi = yb + p * yp;
+            DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
+            DoubleVector b1 = DoubleVector.fromArray(S, y, yi + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, x[xi]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + xr]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2 * xr]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3 * xr]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4 * xr]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5 * xr]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            DoubleVector a6 = DoubleVector.broadcast(S, x[xi + 6 * xr]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            DoubleVector a7 = DoubleVector.broadcast(S, x[xi + 7 * xr]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    /** The 8 x 1L register tile: see {@link #micro}. */
+    private static void micro8x1(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
+                    double[] c, int co, int ldc, boolean load) {
+        DoubleVector c00;
+        DoubleVector c10;
+        DoubleVector c20;
+        DoubleVector c30;
+        DoubleVector c40;
+        DoubleVector c50;
+        DoubleVector c60;
+        DoubleVector c70;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c10 = DoubleVector.fromArray(S, c, co + ldc);
+            c20 = DoubleVector.fromArray(S, c, co + 2 * ldc);
+            c30 = DoubleVector.fromArray(S, c, co + 3 * ldc);
+            c40 = DoubleVector.fromArray(S, c, co + 4 * ldc);
+            c50 = DoubleVector.fromArray(S, c, co + 5 * ldc);
+            c60 = DoubleVector.fromArray(S, c, co + 6 * ldc);
+            c70 = DoubleVector.fromArray(S, c, co + 7 * ldc);
+        } else {
+            DoubleVector z = DoubleVector.zero(S);
+            c00 = z;
+            c10 = z;
+            c20 = z;
+            c30 = z;
+            c40 = z;
+            c50 = z;
+            c60 = z;
+            c70 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int xi = xb + p * xp;
+            int yi = yb + p * yp;
+            DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
+            DoubleVector a0 = DoubleVector.broadcast(S, x[xi]);
+            c00 = a0.fma(b0, c00);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + xr]);
+            c10 = a1.fma(b0, c10);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2 * xr]);
+            c20 = a2.fma(b0, c20);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3 * xr]);
+            c30 = a3.fma(b0, c30);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4 * xr]);
+            c40 = a4.fma(b0, c40);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5 * xr]);
+            c50 = a5.fma(b0, c50);
+            DoubleVector a6 = DoubleVector.broadcast(S, x[xi + 6 * xr]);
+            c60 = a6.fma(b0, c60);
+            DoubleVector a7 = DoubleVector.broadcast(S, x[xi + 7 * xr]);
+            c70 = a7.fma(b0, c70);
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+        c60.intoArray(c, co + 6 * ldc);
+        c70.intoArray(c, co + 7 * ldc);
+    }
+
     /** The 6 x 2L register tile: see {@link #micro}. */
-    private static void micro6x2(int kc, double[] x, int xb, double[] y, int yb,
-                                double[] c, int co, int ldc, boolean load) {
+    private static void micro6x2(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
+                    double[] c, int co, int ldc, boolean load) {
         DoubleVector c00, c01;
         DoubleVector c10, c11;
         DoubleVector c20, c21;
@@ -492,26 +657,26 @@ final class VectorGemm implements GemmKernel {
             c50 = c51 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int xi = xb + p * 6;
-            int yi = yb + p * 2 * L;
+            int xi = xb + p * xp;
+            int yi = yb + p * yp;
             DoubleVector b0 = DoubleVector.fromArray(S, y, yi);
             DoubleVector b1 = DoubleVector.fromArray(S, y, yi + L);
             DoubleVector a0 = DoubleVector.broadcast(S, x[xi]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + 1]);
+            DoubleVector a1 = DoubleVector.broadcast(S, x[xi + xr]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2]);
+            DoubleVector a2 = DoubleVector.broadcast(S, x[xi + 2 * xr]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3]);
+            DoubleVector a3 = DoubleVector.broadcast(S, x[xi + 3 * xr]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4]);
+            DoubleVector a4 = DoubleVector.broadcast(S, x[xi + 4 * xr]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5]);
+            DoubleVector a5 = DoubleVector.broadcast(S, x[xi + 5 * xr]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
