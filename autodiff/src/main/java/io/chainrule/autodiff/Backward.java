@@ -165,6 +165,21 @@ public final class Backward {
     }
 
     /**
+     * Delivers the gradient whose every element is {@code value} (the backward of a sum). Where
+     * the target already owns a pending gradient buffer, the value is added into it in place;
+     * otherwise the filled tensor is made and delivered as usual. Either way the arithmetic is
+     * that of delivering {@code Tensor.full(value, shape)}.
+     */
+    void deliverFilled(Node from, int input, Node to, int slot, double value) {
+        if (anomalyNode == null && !to.hasHooks() && !(to instanceof Leaf)
+                && to.pending != null && to.pending[slot] != null && to.pendingOwned[slot]) {
+            to.pending[slot].addInPlace(value);
+            return;
+        }
+        deliver(from, input, to, slot, Tensor.full(value, to.outputShape(slot)));
+    }
+
+    /**
      * Like {@link #deliver(Var, Tensor)} for a checkpoint handing its output gradients to the
      * recomputed graph: the buffer keeps the ownership it had at the checkpoint, so accumulation
      * continues exactly as it would have without checkpointing.

@@ -245,6 +245,25 @@ public abstract class Node {
         }
     }
 
+    /**
+     * Hands the engine the gradient for input {@code i} whose every element is {@code value}, of
+     * that input's shape (a sum's backward), without materializing it where it can be added in place.
+     */
+    protected final void deliverFilled(Backward engine, int i, double value) {
+        if (next[i] != null) {
+            engine.deliverFilled(this, i, next[i], nextSlot[i], value);
+        }
+    }
+
+    /**
+     * Whether a custom {@link #run} may overwrite {@code gradOutputs[slot]} to build its own input
+     * gradient in place: only when the engine allocated that buffer (it sums two or more
+     * contributions, or holds a product the engine computed) and no hook on this node has seen it.
+     */
+    protected final boolean mayOverwriteGradient(Backward engine, int slot) {
+        return engine.ownsRunningGradient(slot) && !hasHooks();
+    }
+
     /** Hands the engine {@code grad} as the gradient for input {@code i} (from a custom {@link #run}). */
     protected final void deliverGradient(Backward engine, int i, Tensor grad) {
         if (next[i] != null && grad != null) {

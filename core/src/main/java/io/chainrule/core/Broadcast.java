@@ -83,6 +83,19 @@ final class Broadcast {
 
     private static void loop(Op op, double[] a, int ao, int as, double[] b, int bo, int bs,
                              double[] d, int dOff, int n) {
+        if (as == 1 && bs == 1 && (op == Op.ADD || op == Op.MUL)) {
+            // both operands contiguous, the common case: loops the JIT vectorizes
+            if (op == Op.ADD) {
+                for (int i = 0; i < n; i++) {
+                    d[dOff + i] = a[ao + i] + b[bo + i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    d[dOff + i] = a[ao + i] * b[bo + i];
+                }
+            }
+            return;
+        }
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {

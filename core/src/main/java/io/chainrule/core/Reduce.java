@@ -70,20 +70,35 @@ final class Reduce {
             int lastStride = outStrides[r - 1];
             int[] idx = new int[r];
             int po = 0;
+            boolean sum = op == Op.SUM || op == Op.MEAN;
             for (int pos = 0; pos < n; pos += last) {
-                for (int j = 0; j < last; j++) {
-                    double v = src[off + pos + j];
-                    int o = po + j * lastStride;
-                    switch (op) {
-                        case SUM:
-                        case MEAN:
-                            d[o] += v;
-                            break;
-                        case MAX:
-                            d[o] = Math.max(d[o], v);
-                            break;
-                        default:
-                            d[o] = Math.min(d[o], v);
+                if (sum && lastStride == 1) {
+                    // the last axis kept (a bias gradient: rows summed into one): element-wise adds
+                    for (int j = 0; j < last; j++) {
+                        d[po + j] += src[off + pos + j];
+                    }
+                } else if (sum && lastStride == 0) {
+                    // the last axis reduced: one running sum, in the same order
+                    double acc = d[po];
+                    for (int j = 0; j < last; j++) {
+                        acc += src[off + pos + j];
+                    }
+                    d[po] = acc;
+                } else {
+                    for (int j = 0; j < last; j++) {
+                        double v = src[off + pos + j];
+                        int o = po + j * lastStride;
+                        switch (op) {
+                            case SUM:
+                            case MEAN:
+                                d[o] += v;
+                                break;
+                            case MAX:
+                                d[o] = Math.max(d[o], v);
+                                break;
+                            default:
+                                d[o] = Math.min(d[o], v);
+                        }
                     }
                 }
                 for (int k = r - 2; k >= 0; k--) {

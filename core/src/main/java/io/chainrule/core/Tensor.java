@@ -285,7 +285,18 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot add shape " + Shape.format(other.shape)
                     + " in place into shape " + Shape.format(shape));
         }
+        if (other.size == 1) {
+            return addInPlace(other.data[other.offset]);
+        }
         return addScaledInPlace(1.0, other.broadcastTo(shape));
+    }
+
+    /** this += c (every element), in place; returns this. */
+    public Tensor addInPlace(double c) {
+        for (int i = 0; i < size; i++) {
+            data[offset + i] += c;
+        }
+        return this;
     }
 
     /** this += alpha * other (same shape), in place; returns this. */
@@ -317,21 +328,27 @@ public final class Tensor {
     }
 
     private Tensor matMulInPlace(Tensor a, boolean transposeA, Tensor b, boolean transposeB, boolean accumulate) {
-        String what = Shape.format(shape) + (accumulate ? " += " : " = ") + Shape.format(a.shape)
-                + (transposeA ? "ᵀ" : "") + " · " + Shape.format(b.shape) + (transposeB ? "ᵀ" : "");
         if (a.rank() != 2 || b.rank() != 2 || shape.length != 2) {
-            throw new IllegalArgumentException("in-place matrix product needs matrices, got shapes " + what);
+            throw new IllegalArgumentException("in-place matrix product needs matrices, got shapes "
+                    + inPlaceProduct(a, transposeA, b, transposeB, accumulate));
         }
         int m = transposeA ? a.shape[1] : a.shape[0];
         int k = transposeA ? a.shape[0] : a.shape[1];
         int kb = transposeB ? b.shape[1] : b.shape[0];
         int n = transposeB ? b.shape[0] : b.shape[1];
         if (k != kb || m != shape[0] || n != shape[1]) {
-            throw new IllegalArgumentException("in-place matrix product: shapes " + what + " do not fit");
+            throw new IllegalArgumentException("in-place matrix product: shapes "
+                    + inPlaceProduct(a, transposeA, b, transposeB, accumulate) + " do not fit");
         }
         Kernels.gemm().gemm(transposeA, transposeB, m, n, k, a.data, a.offset, a.shape[1], b.data, b.offset,
                 b.shape[1], data, offset, n, accumulate);
         return this;
+    }
+
+    /** {@code [m, n] += [m, k] · [k, n]ᵀ} and the like, for error messages. */
+    private String inPlaceProduct(Tensor a, boolean transposeA, Tensor b, boolean transposeB, boolean accumulate) {
+        return Shape.format(shape) + (accumulate ? " += " : " = ") + Shape.format(a.shape) + (transposeA ? "ᵀ" : "")
+                + " · " + Shape.format(b.shape) + (transposeB ? "ᵀ" : "");
     }
 
     /** this *= alpha, in place; returns this. */
@@ -930,7 +947,11 @@ public final class Tensor {
         }
         int[] t = target.clone();
         double[] d = new double[Shape.size(t)];
-        Strided.copy(data, offset, Shape.broadcastStrides(shape, t), t, d);
+        if (size == 1) {
+            Arrays.fill(d, data[offset]); // the gradient of a sum, every step of a sequence loss
+        } else {
+            Strided.copy(data, offset, Shape.broadcastStrides(shape, t), t, d);
+        }
         return new Tensor(d, 0, t);
     }
 

@@ -1,6 +1,7 @@
 package io.chainrule.autodiff.op;
 
 import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Backward;
 import io.chainrule.autodiff.Node;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
@@ -18,18 +19,33 @@ public final class Sigmoid extends Node {
         return recording(x) ? new Sigmoid(x, y).output(y) : Var.constant(y);
     }
 
+    /** Writes the input gradient over the output gradient when the engine allows (one buffer less a step). */
+    @Override
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        Tensor g = gradOutputs[0];
+        deliverGradient(engine, 0, derivative(g, mayOverwriteGradient(engine, 0) ? g : null));
+    }
+
     @Override
     protected Tensor[] backward(Tensor g) {
+        return new Tensor[] {derivative(g, null)};
+    }
+
+    /** The input gradient, into {@code into} (g itself) or a new tensor when it is null. */
+    private Tensor derivative(Tensor g, Tensor into) {
         Tensor y = saved(0);
-        double[] out = new double[y.size()];
+        Tensor out = into != null ? into : Tensor.zerosLike(y);
+        double[] od = out.array();
         double[] yd = y.array();
         double[] gd = g.array();
+        int oo = out.offset();
         int yo = y.offset();
         int go = g.offset();
-        for (int i = 0; i < out.length; i++) {
+        int n = y.size();
+        for (int i = 0; i < n; i++) {
             double v = yd[yo + i];
-            out[i] = gd[go + i] * v * (1.0 - v);
+            od[oo + i] = gd[go + i] * v * (1.0 - v);
         }
-        return new Tensor[] {Tensor.wrap(out, y.shape())};
+        return out;
     }
 }

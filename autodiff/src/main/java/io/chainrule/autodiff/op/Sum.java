@@ -1,6 +1,7 @@
 package io.chainrule.autodiff.op;
 
 import io.chainrule.autodiff.Anomaly;
+import io.chainrule.autodiff.Backward;
 import io.chainrule.autodiff.Node;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
@@ -34,6 +35,17 @@ public final class Sum extends Node {
         int[] kept = new int[x.value().rank()];
         java.util.Arrays.fill(kept, 1);
         return recording(x) ? new Sum(x, kept).output(y) : Var.constant(y);
+    }
+
+    /** A one-element gradient (a sum of everything, as a sequence loss takes each step) is not materialized. */
+    @Override
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        Tensor g = gradOutputs[0];
+        if (g.size() == 1) {
+            deliverFilled(engine, 0, g.array()[g.offset()]);
+        } else {
+            deliverGradient(engine, 0, backward(g)[0]);
+        }
     }
 
     @Override
