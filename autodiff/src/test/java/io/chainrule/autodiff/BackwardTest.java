@@ -22,6 +22,36 @@ class BackwardTest {
     }
 
     @Test
+    void aTanhAndASigmoidWhoseOutputsAreUsedTwiceGetTheChainRule() {
+        // y used by two sums: its gradient is a buffer the engine owns, which the backward of
+        // tanh (sigmoid) overwrites with the input gradient; the first sum's gradient is added in place
+        double[] xs = {-1.5, -0.2, 0.0, 0.4, 2.5};
+        double[] cs = {0.5, -2.0, 3.0, 1.0, -0.25};
+        for (boolean sigmoid : new boolean[] {false, true}) {
+            Var x = Var.param(Tensor.vector(xs));
+            Var y = sigmoid ? x.sigmoid() : x.tanh();
+            y.sum().add(y.mul(Var.constant(Tensor.vector(cs))).sum()).backward();
+            for (int i = 0; i < xs.length; i++) {
+                double v = sigmoid ? 1 / (1 + Math.exp(-xs[i])) : Math.tanh(xs[i]);
+                double slope = sigmoid ? v * (1 - v) : 1 - v * v;
+                assertEquals((1 + cs[i]) * slope, x.grad().get(i), 1e-15 * (1 + Math.abs(cs[i])), "element " + i);
+            }
+        }
+    }
+
+    @Test
+    void aHookThatKeepsAnOutputGradientSeesItUnchangedAfterBackward() {
+        Var x = Var.param(Tensor.vector(0.3, -0.7));
+        Var y = x.tanh();
+        Tensor[] seen = new Tensor[1];
+        y.onGradient(g -> seen[0] = g);
+        y.sum().add(y.mul(Var.constant(Tensor.vector(2.0, 3.0))).sum()).backward();
+        // dL/dy = 1 + c, not overwritten by dL/dx = (1 + c)(1 - y²)
+        assertEquals(3.0, seen[0].get(0), 0.0);
+        assertEquals(4.0, seen[0].get(1), 0.0);
+    }
+
+    @Test
     void aLeafUsedThreeTimesGetsTheSumOfItsContributions() {
         Var w = Var.param(Tensor.scalar(2.0));
         Var y = w.mul(Var.constant(3)).add(w.mul(Var.constant(5))).add(w.mul(w));
