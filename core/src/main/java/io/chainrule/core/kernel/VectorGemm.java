@@ -68,6 +68,10 @@ final class VectorGemm implements GemmKernel {
     static final int NC = roundUp(2048, NR);
     /** Products with fewer rows than this and B stored as is take the unpacked path (see the class comment). */
     static final int FEW_ROWS = MR / 2 + 1;
+    /** Operands that meet at most this many panels of the other are read in place, not packed. */
+    static final int FEW_PANELS = 4;
+    /** Products with a transposed B and fewer rows than columns are computed transposed from this k on. */
+    static final int SWAP_MIN_K = 64;
     /** The least number of floating-point operations (2mnk) worth giving to each thread. */
     static final long PARALLEL_FLOPS = 1L << 22;
 
@@ -139,10 +143,11 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * One thread's product, in the loop order of packed kernels: blocks of NC columns, KC steps,
-     * MC rows, then panels of NR columns and MR rows. Each panel of op(B) is packed during the
-     * first block of rows, right before its first use, so it is still in the first-level cache
-     * when the micro-kernel reads it.
+     * One thread's product. A transposed B wider than op(A) is tall is computed as the transposed
+     * product {@code Cᵀ = B · op(A)ᵀ}, so that the packing copies op(A) instead of B: a recurrent
+     * step {@code h · W_hhᵀ} would otherwise transpose all of W_hh (H² values) for a product with
+     * only B rows. Every element is still the same chain of fused multiply-adds ({@code a·b} and
+     * {@code b·a} round alike).
      */
     private static void product(boolean transA, boolean transB, int m, int n, int k,
                                 double[] a, int aOff, int lda,
@@ -151,14 +156,35 @@ final class VectorGemm implements GemmKernel {
                                 boolean accumulate) {
         if (m < FEW_ROWS && !transB) {
             rowsOfAxpy(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
+        } else if (transB && m < n && k >= SWAP_MIN_K) {
+            blocked(false, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, c, cOff, 1, ldc, accumulate);
+        } else {
+            blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 1, accumulate);
         }
+    }
+
+    /**
+     * The blocked product, in the loop order of packed kernels: blocks of NC columns, KC steps,
+     * MC rows, then panels of NR columns and MR rows. Each panel of op(B) is packed during the
+     * first block of rows, right before its first use, so it is still in the first-level cache
+     * when the micro-kernel reads it. Element (i, j) of the result goes to
+     * {@code c[cOff + i*rowStep + j*colStep]} ({@code colStep != 1} writes the transpose, through
+     * the tile buffer).
+     *
+     * <p>Operands reused by few panels are read in place rather than packed (see the class
+     * comment): op(A) when it meets at most {@link #FEW_PANELS} column panels, a B stored as is
+     * when it meets at most that many row panels.
+     */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                double[] a, int aOff, int lda,
+                                double[] b, int bOff, int ldb,
+                                double[] c, int cOff, int rowStep, int colStep,
+                                boolean accumulate) {
         Buffers buf = BUFFERS.get();
         double[] ap = buf.rows;
         double[] bp = buf.cols;
-        // one block of p: the micro-kernel reads A (whole panels of MR rows) and B (stored as is,
-        // whole vectors) where they are, and only ragged or transposed panels are packed
-        boolean direct = k <= KC;
+        boolean directA = n <= FEW_PANELS * NR;
+        boolean directAllB = !transB && m <= FEW_PANELS * MR;
         int mrFull = m / MR * MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -167,7 +193,7 @@ final class VectorGemm implements GemmKernel {
                 boolean load = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    if (!direct) {
+                    if (!directA) {
                         packRows(a, aOff, lda, transA, pc, kc, ic, mc, ap);
                     } else if (ic + mc > mrFull) {
                         // the ragged last panel, packed at the start of the buffer
@@ -176,7 +202,7 @@ final class VectorGemm implements GemmKernel {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int nv = WIDE && nr % L == 0 ? nr / L : NV;
-                        boolean directB = direct && !transB && nv * L == nr;
+                        boolean directB = directAllB && nv * L == nr;
                         if (!directB && ic == 0) {
                             packColumns(b, bOff, ldb, transB, pc, kc, jc + jr, nr, bp, jr * kc);
                         }
@@ -186,17 +212,18 @@ final class VectorGemm implements GemmKernel {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int row = ic + ir;
-                            int ci = cOff + row * ldc + jc + jr;
-                            boolean inPlace = direct && mr == MR;
+                            int ci = cOff + row * rowStep + (jc + jr) * colStep;
+                            boolean inPlace = directA && mr == MR;
                             double[] x = inPlace ? a : ap;
-                            int xb = !inPlace ? (direct ? 0 : ir * kc)
+                            int xb = !inPlace ? (directA ? 0 : ir * kc)
                                     : aOff + (transA ? pc * lda + row : row * lda + pc);
                             int xr = inPlace && !transA ? lda : 1;
                             int xp = !inPlace ? MR : transA ? lda : 1;
-                            if (mr == MR && nv * L == nr) {
-                                micro(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, ldc, load);
+                            if (mr == MR && nv * L == nr && colStep == 1) {
+                                micro(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, rowStep, load);
                             } else {
-                                edge(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, ldc, mr, nr, load, buf.tile);
+                                edge(kc, x, xb, xr, xp, y, yb, yp, nv, c, ci, rowStep, colStep, mr, nr, load,
+                                        buf.tile);
                             }
                         }
                     }
@@ -243,21 +270,25 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** A ragged tile, through the tile buffer (arguments as for {@link #micro}). */
+    /**
+     * A ragged or transposed tile, through the tile buffer (arguments as for {@link #micro});
+     * element (r, q) of the tile is {@code c[ci + r*rowStep + q*colStep]}.
+     */
     private static void edge(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp, int nv,
-                             double[] c, int ci, int ldc, int mr, int nr, boolean load, double[] tile) {
+                             double[] c, int ci, int rowStep, int colStep, int mr, int nr, boolean load,
+                             double[] tile) {
         Arrays.fill(tile, 0.0);
         if (load) {
             for (int r = 0; r < mr; r++) {
                 for (int q = 0; q < nr; q++) {
-                    tile[r * NR + q] = c[ci + r * ldc + q];
+                    tile[r * NR + q] = c[ci + r * rowStep + q * colStep];
                 }
             }
         }
         micro(kc, x, xb, xr, xp, y, yb, yp, nv, tile, 0, NR, true);
         for (int r = 0; r < mr; r++) {
             for (int q = 0; q < nr; q++) {
-                c[ci + r * ldc + q] = tile[r * NR + q];
+                c[ci + r * rowStep + q * colStep] = tile[r * NR + q];
             }
         }
     }
