@@ -215,8 +215,9 @@ public final class Ops {
     }
 
     /**
-     * {@code c + op(a) · op(b)} for matrices, c of the product's shape, in one pass (BLAS gemm,
-     * PyTorch addmm): the usual form of a recurrent step's pre-activation.
+     * {@code c + op(a) · op(b)} for matrices, c of the product's shape or a row [n] added to every
+     * row (a bias), in one pass (BLAS gemm, PyTorch addmm): the usual form of a recurrent step's
+     * pre-activation and of a layer with a bias.
      */
     public static Var addMatMul(Var c, Var a, boolean transposeA, Var b, boolean transposeB) {
         return AddMatMul.apply(c, a, transposeA, b, transposeB);

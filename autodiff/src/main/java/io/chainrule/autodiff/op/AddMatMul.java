@@ -8,10 +8,11 @@ import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
 /**
- * {@code y = c + op(a) · op(b)} for matrices, with c of the product's shape (BLAS's gemm, PyTorch's
- * addmm). A primitive for speed: the product is accumulated by the kernel into a copy of c, so a
- * recurrent step {@code x_t W_ihᵀ + h W_hhᵀ} costs one buffer and one pass instead of a product, a
- * sum and two buffers. Backward: {@code dc = g}, and the products of {@link MatMul}
+ * {@code y = c + op(a) · op(b)} for matrices, with c of the product's shape or a row [n] (or [1, n])
+ * added to every row (BLAS's gemm, PyTorch's addmm). A primitive for speed: the product is
+ * accumulated by the kernel into a copy of c, so a recurrent step {@code x_t W_ihᵀ + h W_hhᵀ}, or
+ * a layer's {@code x Wᵀ + b}, costs one buffer and one pass instead of a product, a sum and two
+ * buffers. Backward: {@code dc = g} (summed over the rows for a row c), and the products of {@link MatMul}
  * ({@code dA = g · op(B)ᵀ}, {@code dB = op(A)ᵀ · g}, transposed forms alike). Saves B only if A
  * needs a gradient and A only if B does.
  */
@@ -20,9 +21,11 @@ public final class AddMatMul extends Node {
     private final boolean tb;
     private final int aIndex;
     private final int bIndex;
+    private final int[] cShape;
 
     private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb) {
         super("addmm", c, a, b);
+        this.cShape = c.shape();
         this.ta = ta;
         this.tb = tb;
         int next = 0;
@@ -50,14 +53,15 @@ public final class AddMatMul extends Node {
         }
         int m = transposeA ? av.dim(1) : av.dim(0);
         int n = transposeB ? bv.dim(0) : bv.dim(1);
-        if (!cv.hasShape(m, n)) {
+        boolean rowBias = cv.hasShape(n) || cv.hasShape(1, n);
+        if (!rowBias && !cv.hasShape(m, n)) {
             // let matmul name the operands if they do not fit, then name c against the product
             av.matmul(transposeA, bv, transposeB);
             throw new IllegalArgumentException("addmm: c of shape " + Shape.format(cv.shape())
-                    + " does not match the product of " + Shape.format(av.shape()) + (transposeA ? "ᵀ" : "") + " and "
+                    + " is neither [" + n + "] nor the shape of the product of " + Shape.format(av.shape()) + (transposeA ? "ᵀ" : "") + " and "
                     + Shape.format(bv.shape()) + (transposeB ? "ᵀ" : "") + ", of shape [" + m + ", " + n + "]");
         }
-        Tensor y = cv.copy().addMatMulInPlace(av, transposeA, bv, transposeB);
+        Tensor y = (rowBias ? cv.broadcastTo(m, n) : cv.copy()).addMatMulInPlace(av, transposeA, bv, transposeB);
         Anomaly.checkForward("addmm", y);
         return recording(c, a, b) ? new AddMatMul(c, a, transposeA, b, transposeB).output(y) : Var.constant(y);
     }
@@ -66,7 +70,7 @@ public final class AddMatMul extends Node {
     protected void run(Tensor[] gradOutputs, Backward engine) {
         Tensor g = gradOutputs[0];
         if (needsInputGrad(0)) {
-            deliverGradient(engine, 0, g);
+            deliverGradient(engine, 0, Add.reduce(g, cShape));
         }
         if (needsInputGrad(1)) {
             Tensor b = saved(bIndex);

@@ -88,15 +88,17 @@ class MatMulProperties {
                                                    @ForAll @IntRange(min = 0, max = 3) int constant,
                                                    @ForAll long seed) {
         Random random = new Random(seed);
-        for (int flags = 0; flags < 4; flags++) {
+        for (int flags = 0; flags < 12; flags++) {
             boolean ta = (flags & 1) != 0;
             boolean tb = (flags & 2) != 0;
-            Tensor c = uniform(random.nextLong(), -2, 2, m, n);
+            // c of the product's shape, a row [n] or a row [1, n] added to every row
+            int[] cShape = flags < 4 ? new int[] {m, n} : flags < 8 ? new int[] {n} : new int[] {1, n};
+            Tensor c = uniform(random.nextLong(), -2, 2, cShape);
             Tensor a = uniform(random.nextLong(), -2, 2, ta ? new int[] {k, m} : new int[] {m, k});
             Tensor b = uniform(random.nextLong(), -2, 2, tb ? new int[] {n, k} : new int[] {k, n});
             Tensor want = c.add(a.matmul(ta, b, tb));
             Tensor got = Ops.addMatMul(Var.constant(c), Var.constant(a), ta, Var.constant(b), tb).value();
-            double scale = c.abs().add(a.abs().matmul(ta, b.abs(), tb)).maxValue();
+            double scale = a.abs().matmul(ta, b.abs(), tb).add(c.abs()).maxValue();
             assertTrue(got.maxAbsDiff(want) <= 4 * Math.ulp(1.0) * (k + 1) * scale, "addmm value");
             Tensor[] all = {c, a, b};
             GradCheck.check(x -> {

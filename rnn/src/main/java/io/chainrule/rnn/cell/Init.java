@@ -39,10 +39,9 @@ final class Init {
     static Var project(Var inputs, Var weight, Var bias) {
         int[] s = inputs.shape();
         Var rows = inputs.reshape(s[0] * s[1], s[2]);
-        Var z = io.chainrule.autodiff.Ops.matmul(rows, false, weight, true);
-        if (bias != null) {
-            z = z.add(bias);
-        }
+        // the bias and the product in one pass (addmm with a row bias)
+        Var z = bias != null ? io.chainrule.autodiff.Ops.addMatMul(bias, rows, false, weight, true)
+                : io.chainrule.autodiff.Ops.matmul(rows, false, weight, true);
         return z.reshape(s[0], s[1], weight.shape()[0]);
     }
 }
