@@ -71,4 +71,76 @@ public class EngineVsBaselineBenchmark {
         List<Var> p = cell.parameters();
         return baseline.run(x, h0, p.get(0).value(), p.get(1).value(), p.get(2).value(), p.get(3).value()).dWhh;
     }
+
+    /** The ratio engine / hand-written measured in rounds that alternate the two (see {@link #interleaved}). */
+    public static final class Ratio {
+        public final double median;
+        public final double low;
+        public final double high;
+        public final int rounds;
+
+        Ratio(double[] ratios) {
+            double[] r = ratios.clone();
+            java.util.Arrays.sort(r);
+            this.rounds = r.length;
+            this.median = r[r.length / 2];
+            this.low = r[r.length / 4];
+            this.high = r[(3 * r.length) / 4];
+        }
+    }
+
+    /**
+     * The ratio measured the way a shared machine allows: in one JVM, one thread, after warming
+     * both up, {@code rounds} rounds each time a block of engine iterations and a block of
+     * hand-written ones back to back (in alternating order), so that both see the same load; the
+     * median of the rounds' ratios, with the quartiles. Separate JMH forks measure the two minutes
+     * apart, and on this machine their ratio moved by ±0.15 between runs.
+     */
+    public static Ratio interleaved(int hidden, int rounds) {
+        int before = io.chainrule.core.Parallelism.threads();
+        io.chainrule.core.Parallelism.setThreads(1);
+        try {
+            EngineVsBaselineBenchmark b = new EngineVsBaselineBenchmark();
+            b.hidden = hidden;
+            b.setup();
+            int block = Math.max(1, 40 / Math.max(1, hidden / 32));
+            for (long end = System.nanoTime() + 4_000_000_000L; System.nanoTime() < end; ) {
+                b.engine();
+                b.handWritten();
+            }
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long engineNs;
+                long handNs;
+                if (r % 2 == 0) {
+                    engineNs = time(b::engine, block);
+                    handNs = time(b::handWritten, block);
+                } else {
+                    handNs = time(b::handWritten, block);
+                    engineNs = time(b::engine, block);
+                }
+                ratios[r] = (double) engineNs / handNs;
+            }
+            return new Ratio(ratios);
+        } finally {
+            io.chainrule.core.Parallelism.setThreads(before);
+        }
+    }
+
+    private static long time(java.util.function.Supplier<Tensor> run, int times) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < times; i++) {
+            run.get();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** Prints the interleaved ratio for H = 32 and 256. */
+    public static void main(String[] args) {
+        for (int h : new int[] {32, 256}) {
+            Ratio r = interleaved(h, 21);
+            System.out.printf("H=%d: engine / hand-written %.3f (quartiles %.3f-%.3f over %d rounds)%n", h, r.median,
+                    r.low, r.high, r.rounds);
+        }
+    }
 }
