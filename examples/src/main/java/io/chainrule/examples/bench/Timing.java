@@ -2,6 +2,7 @@ package io.chainrule.examples.bench;
 
 import java.util.Arrays;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /** Wall-clock times of repeated runs of one piece of work, after a warm-up, in milliseconds. */
 public record Timing(double[] millis) {
@@ -12,19 +13,37 @@ public record Timing(double[] millis) {
      * optimized away.
      */
     public static Timing measure(DoubleSupplier work, int warmup, int iterations) {
-        if (warmup < 0 || iterations < 1) {
+        return measure(work, warmup, 0, iterations, System::nanoTime);
+    }
+
+    /**
+     * Like {@link #measure(DoubleSupplier, int, int)}, but the warm-up goes on until it has run
+     * {@code warmup} times and lasted {@code warmupSeconds}: a fixed count that compiles a large
+     * configuration leaves a small one, whose iterations take a millisecond, still in the
+     * interpreter and the first compilers (10 warm-up iterations of the tanh RNN at H=32 gave
+     * timed iterations from 3 to 16 ms; two seconds gave a steady 2.3).
+     */
+    public static Timing measure(DoubleSupplier work, int warmup, double warmupSeconds, int iterations) {
+        return measure(work, warmup, warmupSeconds, iterations, System::nanoTime);
+    }
+
+    static Timing measure(DoubleSupplier work, int warmup, double warmupSeconds, int iterations, LongSupplier clock) {
+        if (warmup < 0 || iterations < 1 || !(warmupSeconds >= 0)) {
             throw new IllegalArgumentException("need at least one timed iteration and no negative warm-up, got "
-                    + warmup + " and " + iterations);
+                    + warmup + " warm-up iterations, " + warmupSeconds + " warm-up seconds and " + iterations
+                    + " timed iterations");
         }
         double sink = 0;
-        for (int i = 0; i < warmup; i++) {
+        long start = clock.getAsLong();
+        long warmupNanos = (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || clock.getAsLong() - start < warmupNanos; i++) {
             sink += work.getAsDouble();
         }
         double[] ms = new double[iterations];
         for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
+            long t0 = clock.getAsLong();
             sink += work.getAsDouble();
-            ms[i] = (System.nanoTime() - start) / 1e6;
+            ms[i] = (clock.getAsLong() - t0) / 1e6;
         }
         if (Double.isNaN(sink)) {
             throw new IllegalStateException("the benchmarked work produced NaN");

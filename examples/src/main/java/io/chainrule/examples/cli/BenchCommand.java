@@ -58,8 +58,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "threads the kernels may use (default: the library's: -Dchainrule.threads=N, else every core)")
     Integer threads;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "untimed iterations first, at least (default: ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", paramLabel = "S",
+            description = "and warm up for at least this long, so that the JIT has compiled small configurations too (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
 
     @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "timed iterations (default: ${DEFAULT-VALUE})")
     int iterations;
@@ -85,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Parallelism.setThreads(used);
             Workload w = new Workload(cell, batch, input, hidden, steps, spec.at(seed, 0), seed);
-            timing = Timing.measure(w::iteration, warmup, iterations);
+            timing = Timing.measure(w::iteration, warmup, warmupSeconds, iterations);
         } finally {
             Parallelism.setThreads(previous);
         }
@@ -110,13 +114,18 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "chainrule bench: %s, B=%d, D=%d, H=%d, T=%d, %s BPTT, %d thread%s%n", cell, batch,
                     input, hidden, steps, spec, used, used == 1 ? "" : "s");
             out.println("kernels: " + Kernels.describe());
-            out.printf(Locale.ROOT, "%d warm-up iterations, then %d timed: median %.2f ms per forward+backward "
-                    + "(min %.2f, max %.2f)%n", warmup, iterations, ms, timing.min(), timing.max());
+            out.printf(Locale.ROOT, "warm-up of at least %d iterations and %s s, then %d timed: median %.2f ms per "
+                    + "forward+backward (min %.2f, max %.2f)%n", warmup, seconds(warmupSeconds), iterations, ms,
+                    timing.min(), timing.max());
             out.printf(Locale.ROOT, "%,d FLOPs per iteration (%d x (4TBDH + 6TBH^2)): %.3g GFLOP/s effective%n",
                     flops, FlopCount.gates(cell), gflops);
         }
         out.flush();
         return 0;
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
     }
 
     private void validate() {
@@ -133,6 +142,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (warmup < 0) {
             throw usage("--warmup must not be negative, got " + warmup);
+        }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw usage("--warmup-seconds must be a finite number of seconds, at least 0, got " + warmupSeconds);
         }
     }
 

@@ -26,6 +26,28 @@ class TimingTest {
     }
 
     @Test
+    void theWarmUpLastsAtLeastItsCountAndItsSeconds() {
+        long[] now = {0};
+        AtomicInteger calls = new AtomicInteger();
+        // each run advances a fake clock by 1 ms: 25 ms of warm-up take 25 runs, more than the count of 4
+        Timing t = Timing.measure(() -> {
+            now[0] += 1_000_000;
+            return calls.incrementAndGet();
+        }, 4, 0.025, 3, () -> now[0]);
+        assertEquals(25 + 3, calls.get());
+        assertEquals(3, t.millis().length);
+        for (double ms : t.millis()) {
+            assertEquals(1.0, ms, 1e-12);
+        }
+        calls.set(0);
+        Timing.measure(() -> {
+            now[0] += 1_000_000;
+            return calls.incrementAndGet();
+        }, 40, 0.025, 1, () -> now[0]);
+        assertEquals(40 + 1, calls.get(), "the count when it takes longer than the seconds");
+    }
+
+    @Test
     void theMedianIsTheMiddleValue() {
         assertEquals(3.0, new Timing(new double[] {9, 1, 3}).median());
         assertEquals(2.5, new Timing(new double[] {4, 1, 2, 3}).median());
@@ -37,6 +59,8 @@ class TimingTest {
     void aTimingNeedsATimedRun() {
         assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, -0.5, 1));
+        assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, Double.NaN, 1));
     }
 
     @Test

@@ -22,7 +22,7 @@ class BenchCommandTest {
     void jsonReportsTheMedianAndTheGflopsItImplies() throws IOException {
         int threadsBefore = Parallelism.threads();
         Cli.Result r = Cli.run("bench", "--cell", "gru", "--batch", "2", "--input", "3", "--hidden", "4", "--steps", "5",
-                "--warmup", "1", "--iterations", "3", "--threads", "2", "--strategy", "checkpoint:sqrt", "--json");
+                "--warmup", "1", "--warmup-seconds", "0", "--iterations", "3", "--threads", "2", "--strategy", "checkpoint:sqrt", "--json");
         assertEquals(0, r.exit(), r::toString);
         Map<String, Object> m = FlatJson.parse(r.out(), "bench --json");
         double ms = ((Number) m.get("msPerIteration")).doubleValue();
@@ -39,9 +39,10 @@ class BenchCommandTest {
     @Test
     void theTextReportNamesTheConfigurationAndTheNumbers() {
         Cli.Result r = Cli.run("bench", "--cell", "lstm", "--batch", "2", "--input", "3", "--hidden", "4", "--steps", "5",
-                "--warmup", "0", "--iterations", "2", "--threads", "1");
+                "--warmup", "0", "--warmup-seconds", "0.01", "--iterations", "2", "--threads", "1");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("lstm, B=2, D=3, H=4, T=5, full BPTT, 1 thread"), r::toString);
+        assertTrue(r.out().contains("warm-up of at least 0 iterations and 0.01 s, then 2 timed"), r::toString);
         Matcher ms = Pattern.compile("median (\\S+) ms per forward\\+backward \\(min (\\S+), max (\\S+)\\)").matcher(r.out());
         assertTrue(ms.find(), r::toString);
         double median = Double.parseDouble(ms.group(1));
@@ -59,6 +60,7 @@ class BenchCommandTest {
         "--threads|0|--threads must be positive",
         "--iterations|0|--iterations must be positive",
         "--warmup|-1|--warmup must not be negative",
+        "--warmup-seconds|-1|--warmup-seconds must be a finite number of seconds, at least 0, got -1.0",
         "--hidden|0|--hidden must be positive",
         "--strategy|bogus|unknown BPTT strategy 'bogus'"})
     void badInputIsAUsageError(String option, String value, String message) {
