@@ -75,6 +75,38 @@ class ParallelismTest {
     }
 
     @Test
+    void callersOnSeveralThreadsEachGetEveryPartRunOnce() throws InterruptedException {
+        // one job holds the pool at a time; a caller that finds it busy runs its parts itself
+        int before = Parallelism.threads();
+        try {
+            Parallelism.setThreads(2);
+            int callers = 4;
+            int calls = 300;
+            int parts = 5;
+            AtomicIntegerArray runs = new AtomicIntegerArray(callers * calls * parts);
+            Thread[] ts = new Thread[callers];
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                ts[c] = new Thread(() -> {
+                    for (int k = 0; k < calls; k++) {
+                        int base = (caller * calls + k) * parts;
+                        Parallelism.run(parts, i -> runs.incrementAndGet(base + i));
+                    }
+                });
+                ts[c].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            for (int i = 0; i < runs.length(); i++) {
+                assertEquals(1, runs.get(i), "part " + i);
+            }
+        } finally {
+            Parallelism.setThreads(before);
+        }
+    }
+
+    @Test
     void aNonPositiveThreadCountIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(0));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
