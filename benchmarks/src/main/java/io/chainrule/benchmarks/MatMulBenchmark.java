@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * recurrent-network shapes (M = batch 32). {@code trans} names the stored layout of A and B:
  * {@code NN} as in a forward product, {@code NT} and {@code TN} as in the backward ones
  * ({@code dX = dZ·Wᵀ}, {@code dW = Xᵀ·dZ}). {@code threads} is set with
- * {@link Parallelism#setThreads}; the kernel splits a product only from 2^22 flops per thread on,
- * so 32x256x256 stays on one thread either way.
+ * {@link Parallelism#setThreads}; the kernel splits a product only from 2^19 flops per thread on
+ * (32x256x256 has 2^22, so it is split over 2 threads).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar MatMulBenchmark

@@ -72,8 +72,13 @@ final class VectorGemm implements GemmKernel {
     static final int FEW_PANELS = 4;
     /** Products with a transposed B and fewer rows than columns are computed transposed from this k on. */
     static final int SWAP_MIN_K = 64;
-    /** The least number of floating-point operations (2mnk) worth giving to each thread. */
-    static final long PARALLEL_FLOPS = 1L << 22;
+    /**
+     * The least number of floating-point operations (2mnk) worth giving to each thread: about
+     * 8 µs of work, against under 1 µs to hand it to a spinning worker of {@link Parallelism}
+     * (a recurrent step's 32 x 256 x 256 products are split; at 2^22, when handing over cost
+     * 70 µs, they were not).
+     */
+    static final long PARALLEL_FLOPS = 1L << 19;
 
     private final long parallelFlops;
 
