@@ -59,15 +59,13 @@ public final class Backward {
      * reads and writes all of dW for little arithmetic.
      */
     private static final class Staged {
-        final Var target;
         final int m;
         final int n;
         final double[] a;
         final double[] b;
         int rows;
 
-        Staged(Var target, int m, int n) {
-            this.target = target;
+        Staged(int m, int n) {
             this.m = m;
             this.n = n;
             this.a = new double[STAGED_ROWS * m];
@@ -181,7 +179,7 @@ public final class Backward {
         if (to instanceof Leaf) {
             Var v = ((Leaf) to).variable();
             if (ta && !tb && a.dim(0) <= STAGED_ROWS) {
-                stage(to, v, a, b);
+                stage(to, a, b);
                 return;
             }
             flush(to);
@@ -267,7 +265,7 @@ public final class Backward {
     }
 
     /** Adds {@code aᵀ·b} ([k, m]ᵀ·[k, n]) to the parameter's staged rows, multiplying out the staged ones first if full. */
-    private void stage(Node leaf, Var v, Tensor a, Tensor b) {
+    private void stage(Node leaf, Tensor a, Tensor b) {
         int k = a.dim(0);
         int m = a.dim(1);
         int n = b.dim(1);
@@ -276,7 +274,7 @@ public final class Backward {
             flush(leaf);
         }
         if (st == null) {
-            st = new Staged(v, m, n);
+            st = new Staged(m, n);
             staged.put(leaf, st);
         }
         System.arraycopy(a.array(), a.offset(), st.a, st.rows * m, k * m);
@@ -292,7 +290,7 @@ public final class Backward {
         }
         Tensor a = Tensor.wrap(st.a, STAGED_ROWS, st.m).slice(0, 0, st.rows);
         Tensor b = Tensor.wrap(st.b, STAGED_ROWS, st.n).slice(0, 0, st.rows);
-        Var v = st.target;
+        Var v = ((Leaf) leaf).variable();
         if (v.grad() == null) {
             v.takeGrad(a.matmul(true, b, false));
         } else {

@@ -948,7 +948,7 @@ public final class Tensor {
         int[] t = target.clone();
         double[] d = new double[Shape.size(t)];
         if (size == 1) {
-            Arrays.fill(d, data[offset]); // the gradient of a sum, every step of a sequence loss
+            Arrays.fill(d, data[offset]); // a scalar spread over the target: no index walk
         } else {
             Strided.copy(data, offset, Shape.broadcastStrides(shape, t), t, d);
         }

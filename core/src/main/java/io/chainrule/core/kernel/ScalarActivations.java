@@ -18,9 +18,10 @@ package io.chainrule.core.kernel;
  * for exp), so no step cancels: e^r - 1 = r + r²·(1/2 + r/6 + ... + r^15/17!) keeps full relative
  * accuracy near 0, and for k ≥ 1 both terms are positive. One formula for every a (no branches to
  * compute and blend), one division; then the sign of x is copied onto the result, so tanh is
- * exactly odd (tanh(-0) = -0). Beyond 20, tanh rounds to ±1. Measured: within 3 ulp of
- * {@code StrictMath.tanh} over 34 million arguments in [-30, 30] (mean 0.23 ulp), at twice the
- * speed of the exp-based form with a rational branch near 0 that it replaced (max 2 ulp).
+ * exactly odd (tanh(-0) = -0). Beyond 20, tanh rounds to ±1. The kernel tests hold it to 4 ulp
+ * of {@code StrictMath.tanh}; a sweep of 34 million arguments in [-30, 30] found at most 3 (mean
+ * 0.23). The vector form takes 1.8 ns an element, against 3.2 for the exp-based form with a
+ * rational branch near 0 that it replaced (max 2 ulp) ({@code ActivationBenchmark}, run on both).
  *
  * <p><b>sigmoid(x)</b> = 1/(1 + exp(-x)).
  */

@@ -28,11 +28,12 @@ import java.util.Arrays;
  * Packing buffers are per thread and reused, so the steady state allocates nothing (a split over
  * threads allocates a few small task objects).
  *
- * <p><b>Small products.</b> When {@code k} fits one block, packing would cost as much as the
- * arithmetic for the products a recurrent step makes (32 x 32 x 32: twice the time), so the
- * micro-kernel reads whole panels of op(A) and of a B stored as is where they lie (strided
- * loads), and only ragged panels and a transposed B are packed. The order of operations is the
- * same either way.
+ * <p><b>Operands read in place.</b> Packing pays when a panel is reused by many panels of the
+ * other operand; for the products a recurrent step makes it cost as much as the arithmetic
+ * (32 x 32 x 32: twice the time). So op(A) is read where it lies when it meets at most
+ * {@link #FEW_PANELS} column panels, and a B stored as is when it meets at most that many row
+ * panels (strided loads); ragged panels and a transposed B are still packed. The order of
+ * operations is the same either way.
  *
  * <p><b>Few rows.</b> With fewer than {@link #FEW_ROWS} rows and B stored as is, padding rows to
  * {@code MR} would waste most of the work, so C is updated row by row with vector
@@ -74,9 +75,9 @@ final class VectorGemm implements GemmKernel {
     static final int SWAP_MIN_K = 64;
     /**
      * The least number of floating-point operations (2mnk) worth giving to each thread: about
-     * 8 µs of work, against under 1 µs to hand it to a spinning worker of {@link Parallelism}
-     * (a recurrent step's 32 x 256 x 256 products are split; at 2^22, when handing over cost
-     * 70 µs, they were not).
+     * 8 µs of work, against 0.6 µs to hand it to a spinning worker of {@link Parallelism}
+     * ({@code HandOffBenchmark}; a recurrent step's 32 x 256 x 256 products are split; at 2^22,
+     * when handing over cost 67 µs, they were not).
      */
     static final long PARALLEL_FLOPS = 1L << 19;
 
@@ -402,7 +403,7 @@ final class VectorGemm implements GemmKernel {
 
     /** The 8 x 3L register tile: see {@link #micro}. */
     private static void micro8x3(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
-                    double[] c, int co, int ldc, boolean load) {
+                                 double[] c, int co, int ldc, boolean load) {
         DoubleVector c00, c01, c02;
         DoubleVector c10, c11, c12;
         DoubleVector c20, c21, c22;
@@ -514,7 +515,7 @@ final class VectorGemm implements GemmKernel {
 
     /** The 8 x 2L register tile: see {@link #micro}. */
     private static void micro8x2(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
-                    double[] c, int co, int ldc, boolean load) {
+                                 double[] c, int co, int ldc, boolean load) {
         DoubleVector c00, c01;
         DoubleVector c10, c11;
         DoubleVector c20, c21;
@@ -601,7 +602,7 @@ final class VectorGemm implements GemmKernel {
 
     /** The 8 x 1L register tile: see {@link #micro}. */
     private static void micro8x1(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
-                    double[] c, int co, int ldc, boolean load) {
+                                 double[] c, int co, int ldc, boolean load) {
         DoubleVector c00;
         DoubleVector c10;
         DoubleVector c20;
@@ -663,7 +664,7 @@ final class VectorGemm implements GemmKernel {
 
     /** The 6 x 2L register tile: see {@link #micro}. */
     private static void micro6x2(int kc, double[] x, int xb, int xr, int xp, double[] y, int yb, int yp,
-                    double[] c, int co, int ldc, boolean load) {
+                                 double[] c, int co, int ldc, boolean load) {
         DoubleVector c00, c01;
         DoubleVector c10, c11;
         DoubleVector c20, c21;

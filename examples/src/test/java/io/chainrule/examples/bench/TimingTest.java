@@ -61,6 +61,7 @@ class TimingTest {
         assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, -1, 1));
         assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, -0.5, 1));
         assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> Timing.measure(() -> 1, 0, Double.POSITIVE_INFINITY, 1));
     }
 
     @Test
