@@ -67,33 +67,9 @@ class RnnErrorTest {
                 "bias", "[2]", "[3]");
     }
 
-    /** A cell whose step returns a state of another shape from step 2 on. */
-    private static final class DriftingCell implements Cell {
-        private final Var w = Var.param(Tensor.ones(3, 3), "W");
-
-        public List<Var> parameters() {
-            return List.of(w);
-        }
-
-        public int inputSize() {
-            return 3;
-        }
-
-        public int hiddenSize() {
-            return 3;
-        }
-
-        private int calls;
-
-        public State step(Var x, State s, Params p) {
-            Var h = Ops.matmul(s.h(), false, p.get(w), true).add(x);
-            return ++calls >= 3 ? State.of(Ops.concat(1, h, h)) : State.of(h);
-        }
-    }
-
     @Test
     void aCellWhoseStateShapeDriftsIsStoppedAtThatStep() {
-        Cell cell = new DriftingCell();
+        Cell cell = new DriftingCell(3);
         assertMessage(IllegalStateException.class, () -> Unroll.loss(cell, Var.constant(Tensor.zeros(5, 2, 3)),
                 Unroll.zeroState(cell, 2), SUM, Bptt.full()), "step 2", "[2, 3]", "[2, 6]");
     }

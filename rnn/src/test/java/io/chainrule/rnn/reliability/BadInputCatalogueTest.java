@@ -12,7 +12,7 @@ import io.chainrule.autodiff.optim.Optimizer;
 import io.chainrule.autodiff.optim.Sgd;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.Cell;
-import io.chainrule.rnn.Params;
+import io.chainrule.rnn.DriftingCell;
 import io.chainrule.rnn.State;
 import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Streaming;
@@ -131,7 +131,7 @@ class BadInputCatalogueTest {
         c.add(new Case("LSTM given one state part", IllegalArgumentException.class,
                 () -> Unroll.loss(new LstmCell(3, 4, 1), x(5, 2, 3), State.of(x(2, 4)), SUM, Bptt.full()), "2 parts"));
         c.add(new Case("cell whose state shape drifts", IllegalStateException.class,
-                () -> Unroll.loss(new DriftingCell(), x(5, 2, 3), Unroll.zeroState(new DriftingCell(), 2), SUM,
+                () -> Unroll.loss(new DriftingCell(1), x(5, 2, 3), Unroll.zeroState(new DriftingCell(1), 2), SUM,
                         Bptt.full()), "step 0", "[2, 3]", "[2, 6]"));
         c.add(new Case("chunk longer than the sequence", IllegalArgumentException.class,
                 () -> Streaming.run(rnn, x(5, 2, 3), Unroll.zeroState(rnn, 2), SUM, Bptt.full(), 8, ch -> { }),
@@ -141,28 +141,6 @@ class BadInputCatalogueTest {
         c.add(new Case("unknown strategy name", IllegalArgumentException.class,
                 () -> Bptt.parse("checkpoint:slots=x", 1), "checkpoint:slots=x"));
         return c;
-    }
-
-    /** A cell whose step doubles the width of its state. */
-    private static final class DriftingCell implements Cell {
-        private final Var w = Var.param(Tensor.ones(3, 3), "W");
-
-        public List<Var> parameters() {
-            return List.of(w);
-        }
-
-        public int inputSize() {
-            return 3;
-        }
-
-        public int hiddenSize() {
-            return 3;
-        }
-
-        public State step(Var x, State s, Params p) {
-            Var h = Ops.matmul(s.h(), false, p.get(w), true).add(x);
-            return State.of(Ops.concat(1, h, h));
-        }
     }
 
     @TestFactory
