@@ -223,6 +223,17 @@ public final class Ops {
         return AddMatMul.apply(c, a, transposeA, b, transposeB);
     }
 
+    /**
+     * {@code f(c + op(a) · op(b))} as one op: the same values and gradients, bit for bit, as
+     * {@code addMatMul(...)} followed by {@code tanh()} or {@code sigmoid()}, but the activation
+     * is computed in place over the product, so a recurrent step such as
+     * {@code tanh(x_t W_ihᵀ + b + h W_hhᵀ)} makes one buffer and one node instead of two. The
+     * pre-activation is not kept; use the two ops when you need it.
+     */
+    public static Var addMatMul(Var c, Var a, boolean transposeA, Var b, boolean transposeB, Activation then) {
+        return AddMatMul.apply(c, a, transposeA, b, transposeB, then);
+    }
+
     // ------------------------------------------------------------------ gradient paths
 
     /** The same value with no gradient path: nothing upstream of the result receives gradient through it. */

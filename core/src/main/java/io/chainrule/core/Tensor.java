@@ -437,6 +437,19 @@ public final class Tensor {
         return activation(SIGMOID);
     }
 
+    /**
+     * {@code this = tanh(this)}, in place; returns this. Bitwise the same values as {@link #tanh()}
+     * (the kernel is elementwise): for a buffer no one else reads, such as a product just computed.
+     */
+    public Tensor tanhInPlace() {
+        return activationInPlace(TANH);
+    }
+
+    /** {@code this = sigmoid(this)}, in place; returns this (bitwise the same values as {@link #sigmoid()}). */
+    public Tensor sigmoidInPlace() {
+        return activationInPlace(SIGMOID);
+    }
+
     private static final int EXP = 0;
     private static final int TANH = 1;
     private static final int SIGMOID = 2;
@@ -451,33 +464,43 @@ public final class Tensor {
      */
     private Tensor activation(int kind) {
         double[] d = new double[size];
+        activation(kind, d, 0);
+        return new Tensor(d, 0, shape);
+    }
+
+    private Tensor activationInPlace(int kind) {
+        activation(kind, data, offset);
+        return this;
+    }
+
+    /** The kernel over this tensor's elements into {@code d} from {@code dOff} (which may be this tensor's own storage). */
+    private void activation(int kind, double[] d, int dOff) {
         ActivationKernel k = Kernels.activations();
         int parts = size >= PARALLEL_ACTIVATION ? Parallelism.threads() : 1;
         if (parts <= 1) {
-            activation(k, kind, 0, size, d);
+            activation(k, kind, 0, size, d, dOff);
         } else {
             int chunk = ((size + parts - 1) / parts + 7) & ~7;
             Parallelism.run(parts, i -> {
                 int from = i * chunk;
                 int to = Math.min(size, from + chunk);
                 if (from < to) {
-                    activation(k, kind, from, to - from, d);
+                    activation(k, kind, from, to - from, d, dOff);
                 }
             });
         }
-        return new Tensor(d, 0, shape);
     }
 
-    private void activation(ActivationKernel k, int kind, int from, int n, double[] d) {
+    private void activation(ActivationKernel k, int kind, int from, int n, double[] d, int dOff) {
         switch (kind) {
             case EXP:
-                k.exp(data, offset + from, d, from, n);
+                k.exp(data, offset + from, d, dOff + from, n);
                 break;
             case TANH:
-                k.tanh(data, offset + from, d, from, n);
+                k.tanh(data, offset + from, d, dOff + from, n);
                 break;
             default:
-                k.sigmoid(data, offset + from, d, from, n);
+                k.sigmoid(data, offset + from, d, dOff + from, n);
         }
     }
 

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Large activations are split over threads; the result is bitwise the one-thread result. */
+/**
+ * Large activations are split over threads; the result is bitwise the one-thread result. The
+ * in-place forms give bitwise the values of the ones that allocate.
+ */
 class ParallelActivationTest {
 
     @Test
@@ -23,6 +26,31 @@ class ParallelActivationTest {
                         int k = i;
                         assertTrue(one[i].bitwiseEquals(many[i]), () -> "function " + k + ", n=" + n + ", " + threads + " threads");
                     }
+                }
+            }
+        } finally {
+            Parallelism.setThreads(before);
+        }
+    }
+
+    @Test
+    void inPlaceActivationsGiveBitwiseTheValuesOfTheAllocatingOnes() {
+        int before = Parallelism.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallelism.setThreads(threads);
+                // a small and a parallel size, odd so the scalar tail runs; views at an offset
+                for (int n : new int[] {37, 40001}) {
+                    Tensor base = Tensor.randn(n, 4.0, n + 3);
+                    Tensor x = base.slice(0, 3, n + 3);
+                    Tensor tanh = x.tanh();
+                    Tensor sigmoid = x.sigmoid();
+                    Tensor inPlace = x.copy();
+                    assertTrue(inPlace.tanhInPlace().bitwiseEquals(tanh), () -> "tanh, n=" + n + ", " + threads + " threads");
+                    Tensor view = Tensor.randn(n, 4.0, n + 3).slice(0, 3, n + 3);
+                    view.assignInPlace(x);
+                    Tensor returned = view.sigmoidInPlace();
+                    assertTrue(returned == view && view.bitwiseEquals(sigmoid), () -> "sigmoid, n=" + n);
                 }
             }
         } finally {

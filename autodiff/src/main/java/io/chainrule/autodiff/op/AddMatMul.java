@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.op;
 
+import io.chainrule.autodiff.Activation;
 import io.chainrule.autodiff.Anomaly;
 import io.chainrule.autodiff.Backward;
 import io.chainrule.autodiff.Node;
@@ -15,6 +16,11 @@ import io.chainrule.core.Tensor;
  * buffers. Backward: {@code dc = g} (summed over the rows for a row c), and the products of {@link MatMul}
  * ({@code dA = g · op(B)ᵀ}, {@code dB = op(A)ᵀ · g}, transposed forms alike). Saves B only if A
  * needs a gradient and A only if B does.
+ *
+ * <p>With an {@link Activation}, {@code y = f(c + op(a) · op(b))}: f is applied in place over the
+ * product (one buffer, one node) and backward first forms {@code g ⊙ f'(y)} (over g itself when
+ * the engine owns it), exactly as {@link Tanh} and {@link Sigmoid} do, so the values and gradients
+ * are bitwise those of the two separate ops. Then y is saved as well.
  */
 public final class AddMatMul extends Node {
     private final boolean ta;
@@ -22,13 +28,20 @@ public final class AddMatMul extends Node {
     private final int aIndex;
     private final int bIndex;
     private final int[] cShape;
+    private final Activation then;
 
-    private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb) {
-        super("addmm", c, a, b);
+    private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb, Activation then, Tensor y) {
+        super(then == Activation.TANH ? "addmm+tanh" : then == Activation.SIGMOID ? "addmm+sigmoid" : "addmm",
+                c, a, b);
         this.cShape = c.shape();
         this.ta = ta;
         this.tb = tb;
+        this.then = then;
         int next = 0;
+        if (then != Activation.IDENTITY) {
+            save(y); // saved(0)
+            next++;
+        }
         int ai = -1;
         int bi = -1;
         if (needsInputGrad(2)) {
@@ -44,6 +57,14 @@ public final class AddMatMul extends Node {
     }
 
     public static Var apply(Var c, Var a, boolean transposeA, Var b, boolean transposeB) {
+        return apply(c, a, transposeA, b, transposeB, Activation.IDENTITY);
+    }
+
+    /** {@code then(c + op(a) · op(b))}; see the class comment. */
+    public static Var apply(Var c, Var a, boolean transposeA, Var b, boolean transposeB, Activation then) {
+        if (then == null) {
+            throw new IllegalArgumentException("addmm: the activation must not be null (use Activation.IDENTITY for none)");
+        }
         Tensor cv = c.value();
         Tensor av = a.value();
         Tensor bv = b.value();
@@ -62,13 +83,22 @@ public final class AddMatMul extends Node {
                     + Shape.format(bv.shape()) + (transposeB ? "ᵀ" : "") + ", of shape [" + m + ", " + n + "]");
         }
         Tensor y = (rowBias ? cv.broadcastTo(m, n) : cv.copy()).addMatMulInPlace(av, transposeA, bv, transposeB);
+        if (then == Activation.TANH) {
+            y.tanhInPlace();
+        } else if (then == Activation.SIGMOID) {
+            y.sigmoidInPlace();
+        }
         Anomaly.checkForward("addmm", y);
-        return recording(c, a, b) ? new AddMatMul(c, a, transposeA, b, transposeB).output(y) : Var.constant(y);
+        return recording(c, a, b) ? new AddMatMul(c, a, transposeA, b, transposeB, then, y).output(y)
+                : Var.constant(y);
     }
 
     @Override
     protected void run(Tensor[] gradOutputs, Backward engine) {
         Tensor g = gradOutputs[0];
+        if (then != Activation.IDENTITY) {
+            g = derivative(g, mayOverwriteGradient(engine, 0) ? g : null);
+        }
         if (needsInputGrad(0)) {
             deliverGradient(engine, 0, Add.reduce(g, cShape));
         }
@@ -88,5 +118,33 @@ public final class AddMatMul extends Node {
                 deliverProduct(engine, 2, g, true, a, ta);     // dB = gᵀ · op(A)
             }
         }
+    }
+
+    /**
+     * {@code g ⊙ f'(y)} into {@code into} (g itself) or a new tensor when it is null: the loops of
+     * {@link Tanh} and {@link Sigmoid}, operation for operation.
+     */
+    private Tensor derivative(Tensor g, Tensor into) {
+        Tensor y = saved(0);
+        Tensor out = into != null ? into : Tensor.zerosLike(y);
+        double[] od = out.array();
+        double[] yd = y.array();
+        double[] gd = g.array();
+        int oo = out.offset();
+        int yo = y.offset();
+        int go = g.offset();
+        int n = y.size();
+        if (then == Activation.TANH) {
+            for (int i = 0; i < n; i++) {
+                double v = yd[yo + i];
+                od[oo + i] = gd[go + i] * (1.0 - v * v);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                double v = yd[yo + i];
+                od[oo + i] = gd[go + i] * v * (1.0 - v);
+            }
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.op;
 
+import io.chainrule.autodiff.Activation;
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
@@ -110,6 +111,74 @@ class MatMulProperties {
             }, constant == 0 ? new Tensor[] {a, b} : constant == 1 ? new Tensor[] {c, b}
                     : constant == 2 ? new Tensor[] {c, a} : all).assertClose(TOLERANCE);
         }
+    }
+
+    /**
+     * addmm with an activation is bitwise addmm followed by that activation, in value and in every
+     * gradient, whether the gradient arrives as a borrowed tensor (one use) or as a buffer the
+     * engine owns and the op overwrites (two uses summed); and its gradient equals finite
+     * differences.
+     */
+    @Property(tries = 30)
+    @Covers(AddMatMul.class)
+    void addMatMulWithAnActivationIsTheTwoOpsBitForBit(@ForAll @IntRange(min = 1, max = 5) int m,
+                                                        @ForAll @IntRange(min = 1, max = 5) int k,
+                                                        @ForAll @IntRange(min = 1, max = 5) int n,
+                                                        @ForAll boolean sigmoid,
+                                                        @ForAll boolean twoUses,
+                                                        @ForAll long seed) {
+        Random random = new Random(seed);
+        Activation f = sigmoid ? Activation.SIGMOID : Activation.TANH;
+        for (int flags = 0; flags < 8; flags++) {
+            boolean ta = (flags & 1) != 0;
+            boolean tb = (flags & 2) != 0;
+            int[] cShape = flags < 4 ? new int[] {m, n} : new int[] {n};
+            Tensor c = uniform(random.nextLong(), -2, 2, cShape);
+            Tensor a = uniform(random.nextLong(), -2, 2, ta ? new int[] {k, m} : new int[] {m, k});
+            Tensor b = uniform(random.nextLong(), -2, 2, tb ? new int[] {n, k} : new int[] {k, n});
+            Tensor w1 = uniform(random.nextLong(), -1, 1, m, n);
+            Tensor w2 = uniform(random.nextLong(), -1, 1, m, n);
+            Tensor[] fused = valueAndGradients(c, a, ta, b, tb, w1, w2, twoUses, f, true);
+            Tensor[] separate = valueAndGradients(c, a, ta, b, tb, w1, w2, twoUses, f, false);
+            String what = f + " " + Arrays.toString(cShape) + (ta ? " aᵀ" : " a") + (tb ? " bᵀ" : " b");
+            for (int i = 0; i < 4; i++) {
+                int j = i;
+                assertTrue(fused[i].bitwiseEquals(separate[i]), () -> what + ": " + (j == 0 ? "value" : "gradient " + j)
+                        + " differs from addmm then " + f);
+            }
+            GradCheck.check(x -> recorded(Ops.addMatMul(x[0], x[1], ta, x[2], tb, f), AddMatMul.class), c, a, b)
+                    .assertClose(TOLERANCE);
+        }
+    }
+
+    /** y = f(c + op(a)·op(b)), as one op or as addmm then f, and dL/dc, dL/da, dL/db for L = Σ y⊙w1 (+ Σ y⊙w2). */
+    private static Tensor[] valueAndGradients(Tensor c, Tensor a, boolean ta, Tensor b, boolean tb, Tensor w1, Tensor w2,
+                                              boolean twoUses, Activation f, boolean fused) {
+        Var vc = Var.param(c.copy(), "c");
+        Var va = Var.param(a.copy(), "a");
+        Var vb = Var.param(b.copy(), "b");
+        Var y;
+        if (fused) {
+            y = recorded(Ops.addMatMul(vc, va, ta, vb, tb, f), AddMatMul.class);
+        } else {
+            Var z = Ops.addMatMul(vc, va, ta, vb, tb);
+            y = f == Activation.TANH ? recorded(z.tanh(), Tanh.class) : recorded(z.sigmoid(), Sigmoid.class);
+        }
+        Var loss = y.mul(Var.constant(w1)).sum();
+        if (twoUses) {
+            loss = loss.add(y.mul(Var.constant(w2)).sum());
+        }
+        loss.backward();
+        return new Tensor[] {y.value(), vc.grad(), va.grad(), vb.grad()};
+    }
+
+    @Example
+    @Covers(AddMatMul.class)
+    void addMatMulRejectsANullActivation() {
+        Var x = Var.constant(Tensor.zeros(2, 2));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Ops.addMatMul(x, x, false, x, false, null));
+        assertTrue(e.getMessage().contains("activation") && e.getMessage().contains("IDENTITY"), e.getMessage());
     }
 
     @Example

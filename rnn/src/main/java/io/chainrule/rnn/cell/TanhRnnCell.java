@@ -1,5 +1,6 @@
 package io.chainrule.rnn.cell;
 
+import io.chainrule.autodiff.Activation;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
 import io.chainrule.rnn.Params;
@@ -26,7 +27,7 @@ public final class TanhRnnCell extends LayoutCell {
 
     @Override
     public State step(Var input, State previous, Params p) {
-        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(w.wHh), true).tanh());
+        return State.of(Ops.addMatMul(input, previous.h(), false, p.get(w.wHh), true, Activation.TANH));
     }
 
     @Override
