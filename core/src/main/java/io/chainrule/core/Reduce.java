@@ -1,5 +1,7 @@
 package io.chainrule.core;
 
+import io.chainrule.core.kernel.Kernels;
+
 import java.util.Arrays;
 
 /**
@@ -65,7 +67,10 @@ final class Reduce {
         double[] src = t.array();
         int off = t.offset();
         int n = t.size();
-        if (r > 0 && n > 0) {
+        boolean rowsIntoOne = (op == Op.SUM || op == Op.MEAN) && r >= 2 && !reduced[r - 1] && outSize == shape[r - 1];
+        if (rowsIntoOne && n > 0) {
+            sumRows(src, off, n / outSize, outSize, d);
+        } else if (r > 0 && n > 0) {
             int last = shape[r - 1];
             int lastStride = outStrides[r - 1];
             int[] idx = new int[r];
@@ -135,5 +140,29 @@ final class Reduce {
             }
         }
         return Tensor.wrap(d, outShape);
+    }
+
+    /** Rows of the bias gradient folded at a time by one product with a row of ones. */
+    private static final int ROW_CHUNK = 1024;
+    private static final double[] ONES = filledWithOnes(ROW_CHUNK);
+
+    private static double[] filledWithOnes(int n) {
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
+    /**
+     * {@code d[j] += Σ_i src[off + i*cols + j]} over {@code rows} rows, in increasing i: the sum of
+     * the rows of a matrix into one (a bias gradient), as the product {@code 1ᵀ · X} accumulated
+     * into d. Each element of the kernel's chain is {@code fma(1.0, x, acc)}, which rounds exactly
+     * as {@code acc + x}, so this is bitwise the row-major left fold, done a vector of columns at a
+     * time.
+     */
+    private static void sumRows(double[] src, int off, int rows, int cols, double[] d) {
+        for (int i = 0; i < rows; i += ROW_CHUNK) {
+            int k = Math.min(ROW_CHUNK, rows - i);
+            Kernels.gemm().gemm(false, false, 1, cols, k, ONES, 0, k, src, off + i * cols, cols, d, 0, cols, true);
+        }
     }
 }

@@ -972,6 +972,11 @@ public final class Tensor {
         double[] d = new double[Shape.size(t)];
         if (size == 1) {
             Arrays.fill(d, data[offset]); // a scalar spread over the target: no index walk
+        } else if (size == t[t.length - 1] && shape[shape.length - 1] == size) {
+            // a row ([n], [1, n], ...) repeated down the rows of the target (a bias): one copy a row
+            for (int o = 0; o < d.length; o += size) {
+                System.arraycopy(data, offset, d, o, size);
+            }
         } else {
             Strided.copy(data, offset, Shape.broadcastStrides(shape, t), t, d);
         }

@@ -3,6 +3,7 @@ package io.chainrule.core;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -166,5 +167,41 @@ class ReduceProperties {
             }
         }
         return Tensor.wrap(acc, Arrays.copyOf(dropped, m));
+    }
+
+    /**
+     * Summing the rows of a tall matrix into one (a bias gradient over all time steps) is folded in
+     * blocks of rows by the product kernel; the result is still bitwise the left fold from -0.0,
+     * across block boundaries (2500 rows), for sum and mean, on one thread and on two.
+     */
+    @Example
+    void summingManyRowsIntoOneIsTheLeftFoldBitForBit() {
+        int rows = 2500;
+        int cols = 37;
+        Tensor x = Tensor.randn(7, 1.0, rows, cols);
+        x.setInPlace(-0.0, 3, 0);
+        double[] want = new double[cols];
+        Arrays.fill(want, -0.0);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                want[j] += x.get(i, j);
+            }
+        }
+        int before = Parallelism.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallelism.setThreads(threads);
+                Tensor sum = x.sum(new int[] {0}, false);
+                Tensor mean = x.reshape(50, 50, cols).mean(new int[] {0, 1}, true);
+                for (int j = 0; j < cols; j++) {
+                    assertSameBits(want[j], sum.get(j), "sum, column " + j + ", " + threads + " threads");
+                    assertSameBits(want[j] / rows, mean.get(0, 0, j), "mean, column " + j + ", " + threads + " threads");
+                }
+            }
+        } finally {
+            Parallelism.setThreads(before);
+        }
+        // one row of -0.0 sums to -0.0, as the fold from -0.0 does
+        assertSameBits(-0.0, Tensor.full(-0.0, 1, 3).sum(new int[] {0}, false).get(2), "a single -0.0");
     }
 }
