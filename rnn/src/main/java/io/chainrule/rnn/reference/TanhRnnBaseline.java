@@ -119,15 +119,10 @@ public final class TanhRnnBaseline {
         gemm.gemm(true, false, hidden, hidden, rows, dz, 0, hidden, hs, 0, hidden, dWhh, 0, hidden, false);
         double[] dWih = new double[hidden * in];
         gemm.gemm(true, false, hidden, in, rows, dz, 0, hidden, x.array(), x.offset(), in, dWih, 0, in, false);
-        double[] db = new double[hidden];
-        for (int r = 0; r < rows; r++) {
-            int o = r * hidden;
-            for (int j = 0; j < hidden; j++) {
-                db[j] += dz[o + j];
-            }
-        }
+        // the column sums of dz, with the same reduction the engine uses
+        Tensor db = Tensor.wrap(dz, rows, hidden).sum(new int[] {0}, false);
         return new Gradients(loss, Tensor.wrap(dWih, hidden, in), Tensor.wrap(dWhh, hidden, hidden),
-                Tensor.wrap(db, hidden), Tensor.wrap(db.clone(), hidden), Tensor.wrap(dhNext.clone(), batch, hidden));
+                db, db.copy(), Tensor.wrap(dhNext.clone(), batch, hidden));
     }
 
     private static void check(String name, Tensor t, int... shape) {
