@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  *       when grad mode is on ({@link NoGrad}) and at least one input requires a gradient.</li>
  * </ul>
  *
- * <p>A Var's value is never changed by operations; optimizers update parameters in place.
+ * <p>A Var's value is never changed by operations; optimizers update parameters in place. The one
+ * exception is asked for explicitly: a value {@linkplain #donate() donated} to the op that reads
+ * it first, which may then write its own result over it (and reading it afterwards is an error).
  * Graphs are not thread-safe: build and differentiate one graph on one thread at a time (distinct
  * graphs may run concurrently; parameters shared between them receive gradients from both).
  */
@@ -34,6 +36,10 @@ public final class Var {
     final int slot;
     private Tensor grad;
     private String name;
+    /** Whether the first op to read the value may overwrite it ({@link #donate}); cleared by any read. */
+    private boolean donated;
+    /** The op that overwrote the donated value, once it has (reading the value is then an error). */
+    private String overwrittenBy;
 
     Var(Tensor value, Node node, int slot) {
         if (value == null) {
@@ -83,6 +89,52 @@ public final class Var {
 
     /** The forward value. */
     public Tensor value() {
+        if (donated || overwrittenBy != null) {
+            return readDonated();
+        }
+        return value;
+    }
+
+    private Tensor readDonated() {
+        if (overwrittenBy != null) {
+            throw new IllegalStateException("the value of " + (name == null ? "this Var" : "'" + name + "'")
+                    + " was donated to '" + overwrittenBy + "', which wrote its result over it; it can no longer be read");
+        }
+        donated = false; // read before any op claimed it: someone may hold it now, so no op may overwrite it
+        return value;
+    }
+
+    /**
+     * Donates this value's storage to the first op that consumes it (buffer donation, as in JAX):
+     * an op that can compute its result in place, such as {@link Ops#addMatMul} accumulating into
+     * {@code c}, then writes over it instead of allocating a buffer. Reading the value before that
+     * op ({@link #value()}, or any op that reads it) withdraws the donation; reading it after
+     * raises an error naming the op, so a mistake is loud, never a silent wrong value. Gradients
+     * are unaffected: backward never reads a donated value. Call it only for a value whose storage
+     * nothing else holds, a buffer an op made for it alone and nothing has read yet (the
+     * recurrent layers donate each step's slice of their hoisted input projection). Returns this.
+     */
+    public Var donate() {
+        if (node instanceof Leaf) {
+            throw new IllegalArgumentException("a parameter's value cannot be donated" + (name == null ? "" : " (" + name + ")"));
+        }
+        if (overwrittenBy == null) {
+            donated = true;
+        }
+        return this;
+    }
+
+    /**
+     * For ops: when this value is donated and unread, hands over its tensor for {@code op} to
+     * write its result over (reading the Var afterwards raises an error naming {@code op});
+     * otherwise returns null and the op must allocate as usual.
+     */
+    public Tensor claimDonated(String op) {
+        if (!donated) {
+            return null;
+        }
+        donated = false;
+        overwrittenBy = op;
         return value;
     }
 

@@ -42,6 +42,17 @@ public interface Cell {
         return inputs;
     }
 
+    /**
+     * True if {@link #prepareInputs} always returns a tensor made for the purpose that nothing
+     * else holds (a product, never the inputs or a view of them). {@link Unroll} may then donate
+     * each step's slice to the step ({@code Var.donate}), so a step that accumulates into it
+     * ({@code Ops.addMatMul(input, h, ..., W, ...)}) writes its result there instead of into a
+     * copy. False by default.
+     */
+    default boolean preparedInputsAreOwn() {
+        return false;
+    }
+
     /** One step: the prepared input of step t (x_t by default) and the previous state give the next state. */
     State step(Var input, State previous, Params params);
 

@@ -19,7 +19,11 @@ import java.util.function.IntFunction;
  * batched over B sequences.
  *
  * <p>Inputs are [T, B, D]. The cell's input-only work ({@link Cell#prepareInputs}) runs once for
- * all steps, before the loop, and its result is split per step by one multi-output node. Shapes
+ * all steps, before the loop, and its result is split per step by one multi-output node. When the
+ * cell's prepared inputs are its own ({@link Cell#preparedInputsAreOwn}) and the strategy runs
+ * each step once ({@link BpttStrategy#runsEachStepOnce}), each step's slice is donated to that
+ * step ({@link Var#donate}): a step that accumulates into it writes its state there, as
+ * hand-written BPTT does, instead of into a new buffer. Shapes
  * are checked before the loop (inputs, initial state) and after every step (a state whose shape
  * drifts is an error naming the step); an error raised inside a step names the step.
  */
@@ -57,7 +61,14 @@ public final class Unroll {
     public static SequenceLoss loss(Cell cell, Var inputs, State initial, StepLoss loss, BpttStrategy strategy) {
         int steps = checkInputs(cell, inputs, initial);
         Params p = Params.shared();
-        Var[] xs = Ops.unstack(cell.prepareInputs(inputs, p), 0);
+        Var prepared = cell.prepareInputs(inputs, p);
+        Var[] xs = Ops.unstack(prepared, 0);
+        if (strategy != null && strategy.runsEachStepOnce() && cell.preparedInputsAreOwn() && prepared != inputs) {
+            // each slice is read by its step alone, once: the step may write over it
+            for (Var x : xs) {
+                x.donate();
+            }
+        }
         return run(cell, initial, loss, strategy, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t));
     }
 

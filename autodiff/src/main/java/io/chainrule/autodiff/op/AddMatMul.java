@@ -8,6 +8,8 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
+import java.util.Arrays;
+
 /**
  * {@code y = c + op(a) · op(b)} for matrices, with c of the product's shape or a row [n] (or [1, n])
  * added to every row (BLAS's gemm, PyTorch's addmm). A primitive for speed: the product is
@@ -21,6 +23,9 @@ import io.chainrule.core.Tensor;
  * product (one buffer, one node) and backward first forms {@code g ⊙ f'(y)} (over g itself when
  * the engine owns it), exactly as {@link Tanh} and {@link Sigmoid} do, so the values and gradients
  * are bitwise those of the two separate ops. Then y is saved as well.
+ *
+ * <p>A {@linkplain Var#donate() donated} c of the product's shape is accumulated into where it
+ * lies instead of into a copy: the same values, with no new buffer.
  */
 public final class AddMatMul extends Node {
     private final boolean ta;
@@ -31,8 +36,7 @@ public final class AddMatMul extends Node {
     private final Activation then;
 
     private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb, Activation then, Tensor y) {
-        super(then == Activation.TANH ? "addmm+tanh" : then == Activation.SIGMOID ? "addmm+sigmoid" : "addmm",
-                c, a, b);
+        super(nameOf(then), c, a, b);
         this.cShape = c.shape();
         this.ta = ta;
         this.tb = tb;
@@ -60,12 +64,15 @@ public final class AddMatMul extends Node {
         return apply(c, a, transposeA, b, transposeB, Activation.IDENTITY);
     }
 
+    private static String nameOf(Activation then) {
+        return then == Activation.TANH ? "addmm+tanh" : then == Activation.SIGMOID ? "addmm+sigmoid" : "addmm";
+    }
+
     /** {@code then(c + op(a) · op(b))}; see the class comment. */
     public static Var apply(Var c, Var a, boolean transposeA, Var b, boolean transposeB, Activation then) {
         if (then == null) {
             throw new IllegalArgumentException("addmm: the activation must not be null (use Activation.IDENTITY for none)");
         }
-        Tensor cv = c.value();
         Tensor av = a.value();
         Tensor bv = b.value();
         if (av.rank() != 2 || bv.rank() != 2) {
@@ -74,15 +81,23 @@ public final class AddMatMul extends Node {
         }
         int m = transposeA ? av.dim(1) : av.dim(0);
         int n = transposeB ? bv.dim(0) : bv.dim(1);
-        boolean rowBias = cv.hasShape(n) || cv.hasShape(1, n);
-        if (!rowBias && !cv.hasShape(m, n)) {
+        // c's shape, not its value: reading the value would withdraw a donation
+        int[] cs = c.shape();
+        boolean rowBias = Arrays.equals(cs, new int[] {n}) || Arrays.equals(cs, new int[] {1, n});
+        if (!rowBias && !Arrays.equals(cs, new int[] {m, n})) {
             // let matmul name the operands if they do not fit, then name c against the product
             av.matmul(transposeA, bv, transposeB);
-            throw new IllegalArgumentException("addmm: c of shape " + Shape.format(cv.shape())
+            throw new IllegalArgumentException("addmm: c of shape " + Shape.format(cs)
                     + " is neither [" + n + "] nor the shape of the product of " + Shape.format(av.shape()) + (transposeA ? "ᵀ" : "") + " and "
                     + Shape.format(bv.shape()) + (transposeB ? "ᵀ" : "") + ", of shape [" + m + ", " + n + "]");
         }
-        Tensor y = (rowBias ? cv.broadcastTo(m, n) : cv.copy()).addMatMulInPlace(av, transposeA, bv, transposeB);
+        // a donated c is accumulated into where it lies (no copy, no new buffer): the same values
+        Tensor y = rowBias ? null : c.claimDonated(nameOf(then));
+        if (y == null) {
+            Tensor cv = c.value();
+            y = rowBias ? cv.broadcastTo(m, n) : cv.copy();
+        }
+        y.addMatMulInPlace(av, transposeA, bv, transposeB);
         if (then == Activation.TANH) {
             y.tanhInPlace();
         } else if (then == Activation.SIGMOID) {

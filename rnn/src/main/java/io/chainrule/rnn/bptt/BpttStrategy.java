@@ -14,4 +14,14 @@ public interface BpttStrategy {
 
     /** A short description, e.g. {@code truncated:20}. */
     String name();
+
+    /**
+     * True if {@link #unroll} calls the chain exactly once for each step, in order, and never
+     * again (no recomputation): {@link io.chainrule.rnn.Unroll} may then let a step write over
+     * its slice of the hoisted inputs (see {@code Var.donate}). False by default, which is always
+     * safe; a strategy that recomputes steps (checkpointing) must return false.
+     */
+    default boolean runsEachStepOnce() {
+        return false;
+    }
 }

@@ -17,4 +17,10 @@ final class FullBptt implements BpttStrategy {
     public String name() {
         return "full";
     }
+
+    /** Each step runs once, in order. */
+    @Override
+    public boolean runsEachStepOnce() {
+        return true;
+    }
 }

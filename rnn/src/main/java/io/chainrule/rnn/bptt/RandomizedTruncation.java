@@ -101,4 +101,10 @@ final class RandomizedTruncation implements BpttStrategy {
         }
         return "randomized:" + (pi.length == 1 ? String.valueOf(pi[0]) : "schedule");
     }
+
+    /** Each step runs once, in order. */
+    @Override
+    public boolean runsEachStepOnce() {
+        return true;
+    }
 }

@@ -35,4 +35,10 @@ final class TruncatedBptt implements BpttStrategy {
     public String name() {
         return "truncated:" + tau;
     }
+
+    /** Each step runs once, in order. */
+    @Override
+    public boolean runsEachStepOnce() {
+        return true;
+    }
 }
