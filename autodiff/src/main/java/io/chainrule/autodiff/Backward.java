@@ -6,10 +6,12 @@ import io.chainrule.core.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * The reverse pass: an iterative walk over the recorded graph in decreasing creation order.
@@ -28,6 +30,13 @@ import java.util.PriorityQueue;
  * <p>Unless the graph is retained, every node is freed once it has run, and after the pass the
  * ops behind a cut (an input a node gave no gradient, as {@code scaleGrad(x, 0)} does), which
  * the pass never runs, are freed too: backward frees the whole graph it was called on.
+ *
+ * <p><b>Buffers.</b> Gradient buffers the engine made for a node (a product, a sum of
+ * contributions) are kept once the node has run, unless a hook saw them or they were passed on as
+ * they are, and reused for the next buffers of the same length, in this pass and later ones on the
+ * same thread (at most {@link #SPARE_MAX_DOUBLES} doubles a thread). The gradients of a split's
+ * parts are joined in one buffer as they arrive, kept after the pass the same way. Reuse changes
+ * no value: a reused buffer is always overwritten before it is read.
  */
 public final class Backward {
     private final PriorityQueue<Node> ready =
@@ -43,6 +52,35 @@ public final class Backward {
     private List<Node> cuts;
     /** Weight-gradient products a parameter has received but not yet added to its gradient. */
     private final Map<Node, Staged> staged = new IdentityHashMap<>();
+    /**
+     * Arrays of gradient buffers the engine allocated and no longer needs, by length, kept on the
+     * thread across passes for the next buffers of that length: a recurrent layer's backward then
+     * cycles through two warm [B, H] buffers, as hand-written BPTT does, and the joined gradient
+     * of its inputs is the same array every pass, instead of fresh (cold, zeroed) memory each time.
+     */
+    private static final ThreadLocal<Spare> SPARE = ThreadLocal.withInitial(Spare::new);
+    /** Arrays shorter than this are not kept (a scalar's buffer costs less than keeping it). */
+    static final int SPARE_MIN_LENGTH = 64;
+    /** At most this many arrays of one length are kept. */
+    static final int SPARE_PER_LENGTH = 4;
+    /** At most this many doubles are kept on a thread, all lengths together (2^23 doubles, 64 MiB). */
+    static final long SPARE_MAX_DOUBLES = 1L << 23;
+    private final Spare spare = SPARE.get();
+
+    /** One thread's kept arrays. */
+    private static final class Spare {
+        final Map<Integer, ArrayDeque<double[]>> byLength = new HashMap<>();
+        long doubles;
+    }
+    /** The joined gradient buffers of this pass (see {@link Node#joinedGradientShape}), kept after it unless a hook saw them. */
+    private List<double[]> joinedArrays;
+    /** Arrays a hook has seen: the user may hold them, so they are not kept. */
+    private Set<double[]> seenByHooks;
+    /**
+     * The arrays of the running node's engine-owned gradient buffers; an entry is cleared when
+     * the buffer is passed on as it is (someone else now holds it), so that it is not reused.
+     */
+    private double[][] runningArrays;
 
     /**
      * Rows of {@code aᵀ·b} products a parameter collects before they are multiplied into its
@@ -99,6 +137,7 @@ public final class Backward {
             engine.deliver(root, seed);
             engine.drain();
             engine.flushStaged();
+            engine.keepJoined();
             engine.releaseCuts();
         } catch (RuntimeException | Error e) {
             engine.abandon();
@@ -119,16 +158,134 @@ public final class Backward {
             node.pendingOwned = null;
             node.queued = false;
             for (int s = 0; s < grads.length; s++) {
-                if (grads[s] != null) {
+                if (grads[s] != null && node.hasHooks()) {
+                    seen(grads[s]);
                     node.runHooks(s, grads[s]);
                 }
             }
+            if (node.joinedGradient != null) {
+                zeroMissingParts(node, grads);
+            }
             anomalyNode = anomaly ? node : null;
+            runningArrays = reusable(node, grads);
             node.run(grads, this);
+            recycle();
             if (!keepsAfterRun(node)) {
                 node.release();
             }
         }
+    }
+
+    /**
+     * The arrays of {@code grads} that may be reused once the node has run: buffers the engine
+     * allocated (owned), each filling its whole array, that no hook has seen. Null if none.
+     */
+    private double[][] reusable(Node node, Tensor[] grads) {
+        if (runningOwned == null || node.hasHooks()) {
+            return null;
+        }
+        double[][] out = null;
+        for (int s = 0; s < grads.length; s++) {
+            Tensor g = grads[s];
+            if (runningOwned[s] && g != null && g.offset() == 0 && g.size() == g.array().length) {
+                if (out == null) {
+                    out = new double[grads.length][];
+                }
+                out[s] = g.array();
+            }
+        }
+        return out;
+    }
+
+    /** Notes that {@code grad} is now held elsewhere: if it is one of the running node's buffers, it is not reused. */
+    private void escape(Tensor grad) {
+        if (runningArrays != null) {
+            double[] a = grad.array();
+            for (int s = 0; s < runningArrays.length; s++) {
+                if (runningArrays[s] == a) {
+                    runningArrays[s] = null;
+                }
+            }
+        }
+    }
+
+    /** Keeps the running node's reusable buffers for the next products. */
+    private void recycle() {
+        if (runningArrays != null) {
+            for (double[] a : runningArrays) {
+                if (a != null) {
+                    keep(a);
+                }
+            }
+            runningArrays = null;
+        }
+    }
+
+    /** Keeps {@code a} for reuse, within the limits ({@link #SPARE_MIN_LENGTH}, {@link #SPARE_PER_LENGTH}, {@link #SPARE_MAX_DOUBLES}). */
+    private void keep(double[] a) {
+        if (a.length >= SPARE_MIN_LENGTH && spare.doubles + a.length <= SPARE_MAX_DOUBLES) {
+            ArrayDeque<double[]> free = spare.byLength.computeIfAbsent(a.length, n -> new ArrayDeque<>());
+            if (free.size() < SPARE_PER_LENGTH) {
+                free.push(a);
+                spare.doubles += a.length;
+            }
+        }
+    }
+
+    /** A kept array of {@code length} (its contents are left over: the caller overwrites them), or null. */
+    private double[] take(int length) {
+        ArrayDeque<double[]> free = spare.byLength.get(length);
+        double[] a = free == null ? null : free.poll();
+        if (a != null) {
+            spare.doubles -= a.length;
+        }
+        return a;
+    }
+
+    /** Notes that a hook saw {@code grad}: its array is never kept. */
+    private void seen(Tensor grad) {
+        if (joinedArrays != null) {
+            if (seenByHooks == null) {
+                seenByHooks = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            }
+            seenByHooks.add(grad.array());
+        }
+        escape(grad);
+    }
+
+    /** After the pass: keeps the joined buffers no hook saw (no one else holds them once every node has run). */
+    private void keepJoined() {
+        if (joinedArrays != null) {
+            for (double[] a : joinedArrays) {
+                if (seenByHooks == null || !seenByHooks.contains(a)) {
+                    keep(a);
+                }
+            }
+            joinedArrays = null;
+        }
+    }
+
+    /**
+     * A joined buffer may be a kept array holding an earlier pass's values: every part that
+     * received a gradient was overwritten by its first contribution, and the parts that received
+     * none are set to zero here, before the node runs.
+     */
+    private static void zeroMissingParts(Node node, Tensor[] grads) {
+        for (int s = 0; s < grads.length; s++) {
+            if (grads[s] == null) {
+                node.joinedGradientPart(node.joinedGradient, s).fillInPlace(0.0);
+            }
+        }
+    }
+
+    /** {@code op(a)·op(b)} into a reused array when one of the right size is spare, else a new one. */
+    private Tensor product(Tensor a, boolean ta, Tensor b, boolean tb, int m, int n) {
+        double[] d = take(m * n);
+        if (d == null) {
+            return a.matmul(ta, b, tb);
+        }
+        // every element is overwritten: bitwise the values of a.matmul(ta, b, tb)
+        return Tensor.wrap(d, m, n).setToMatMulInPlace(a, ta, b, tb);
     }
 
     /** Hands the gradient of {@code target} (a value this node recomputed, for example) to the engine. */
@@ -195,12 +352,18 @@ public final class Backward {
                 to.pending[slot].addMatMulInPlace(a, ta, b, tb);
             } else {
                 // a fresh product, then the borrowed contribution added into it (addition commutes)
-                to.pending[slot] = a.matmul(ta, b, tb).addInPlace(to.pending[slot]);
+                to.pending[slot] = product(a, ta, b, tb, m, n).addInPlace(to.pending[slot]);
                 to.pendingOwned[slot] = true;
             }
             return;
         }
-        accumulate(to, slot, a.matmul(ta, b, tb), true);
+        Tensor part = joinedPart(to, slot);
+        if (part != null) {
+            // the first contribution, computed straight into its slice of the joined buffer
+            queue(to, slot, part.setToMatMulInPlace(a, ta, b, tb), true);
+            return;
+        }
+        accumulate(to, slot, product(a, ta, b, tb, m, n), true);
     }
 
     /**
@@ -241,6 +404,9 @@ public final class Backward {
     private void accumulate(Node to, int slot, Tensor grad, boolean owned) {
         if (to instanceof Leaf) {
             flush(to);
+            if (to.hasHooks()) {
+                seen(grad); // a hook may keep it
+            }
             ((Leaf) to).accumulate(grad);
             return;
         }
@@ -250,8 +416,15 @@ public final class Backward {
         }
         Tensor current = to.pending[slot];
         if (current == null) {
-            to.pending[slot] = grad; // borrowed unless owned: copied before any in-place update
-            to.pendingOwned[slot] = owned;
+            Tensor part = joinedPart(to, slot);
+            if (part != null) {
+                to.pending[slot] = part.assignInPlace(grad); // a copy: the same bits
+                to.pendingOwned[slot] = true;
+            } else {
+                to.pending[slot] = grad; // borrowed unless owned: copied before any in-place update
+                to.pendingOwned[slot] = owned;
+                escape(grad);
+            }
         } else if (to.pendingOwned[slot]) {
             current.addInPlace(grad);
         } else {
@@ -262,6 +435,49 @@ public final class Backward {
             to.queued = true;
             ready.add(to);
         }
+    }
+
+    /** Makes {@code grad} the first pending gradient of output {@code slot} of {@code to} and queues {@code to}. */
+    private void queue(Node to, int slot, Tensor grad, boolean owned) {
+        if (to.pending == null) {
+            to.pending = new Tensor[to.outputCount()];
+            to.pendingOwned = new boolean[to.outputCount()];
+        }
+        to.pending[slot] = grad;
+        to.pendingOwned[slot] = owned;
+        if (!to.queued) {
+            to.queued = true;
+            ready.add(to);
+        }
+    }
+
+    /**
+     * The slice of {@code to}'s joined gradient buffer for output {@code slot} (taking the buffer,
+     * a kept array or a new one, on the first arrival; the first contribution to each part is
+     * copied over it, and the parts that receive none are zeroed before the node runs), or null
+     * when {@code to} does not join its outputs.
+     */
+    private Tensor joinedPart(Node to, int slot) {
+        int[] shape = to.joinedGradientShape();
+        if (shape == null) {
+            return null;
+        }
+        if (to.joinedGradient == null) {
+            int size = Shape.size(shape);
+            double[] d = take(size);
+            to.joinedGradient = Tensor.wrap(d != null ? d : new double[size], shape);
+            if (joinedArrays == null) {
+                joinedArrays = new ArrayList<>();
+            }
+            joinedArrays.add(to.joinedGradient.array());
+        }
+        Tensor part = to.joinedGradientPart(to.joinedGradient, slot);
+        if (!part.hasShape(to.outputShape(slot))) {
+            throw new IllegalStateException("'" + to.name() + "' gave a joined-gradient part of shape "
+                    + Shape.format(part.shape()) + " for its output " + slot + ", whose shape is "
+                    + to.outputShapeString(slot));
+        }
+        return part;
     }
 
     /** Adds {@code aᵀ·b} ([k, m]ᵀ·[k, n]) to the parameter's staged rows, multiplying out the staged ones first if full. */
@@ -347,6 +563,7 @@ public final class Backward {
         for (Node n : ready) {
             n.pending = null;
             n.pendingOwned = null;
+            n.joinedGradient = null;
             n.queued = false;
         }
         ready.clear();

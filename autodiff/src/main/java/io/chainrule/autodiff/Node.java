@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * the output: the op's <em>local contribution</em>, never accumulated by the op itself. The
  * engine sums the contributions of every use of a value (which is all weight tying needs), and an
  * op returns {@code null} for an input that needs no gradient ({@link #needsInputGrad}) or
- * receives none. Backward must not modify the gradient it is given or its saved tensors.
+ * receives none. Backward must not modify the gradient it is given or its saved tensors, nor keep
+ * it after it returns: once a node has run, the engine reuses the storage of the gradient buffers
+ * it allocated for that node (unless a hook saw them or they were passed on as they are).
  *
  * <p><b>Order.</b> Every node has a creation number. Backward visits nodes in decreasing creation
  * number, i.e. exactly reverse execution order, so gradient sums happen in an order fixed by the
@@ -54,6 +56,8 @@ public abstract class Node {
     Tensor[] pending;
     boolean[] pendingOwned;
     boolean queued;
+    /** The buffer the outputs' gradients are joined in (see {@link #joinedGradientShape}), once one arrived. */
+    Tensor joinedGradient;
 
     /**
      * A node whose inputs are {@code inputs} (in the order backward returns their gradients).
@@ -253,6 +257,35 @@ public abstract class Node {
         if (next[i] != null) {
             engine.deliverFilled(this, i, next[i], nextSlot[i], value);
         }
+    }
+
+    /**
+     * For a multi-output node whose outputs are slices of one tensor (a split): that tensor's
+     * shape, so that the engine sums each output's gradient straight into its slice of one
+     * buffer of this shape as the gradient arrives, while it is still in cache, instead of the
+     * node joining the parts at the end (parts that received no gradient are zero when the node
+     * runs). Null (the default) for separate outputs. A node
+     * that returns a shape also implements {@link #joinedGradientPart} and, in {@link #run}, takes
+     * the joined buffer with {@link #takeJoinedGradient}.
+     */
+    protected int[] joinedGradientShape() {
+        return null;
+    }
+
+    /** The view of {@code joined} (of {@link #joinedGradientShape}) that holds output {@code slot}'s gradient. */
+    protected Tensor joinedGradientPart(Tensor joined, int slot) {
+        throw new UnsupportedOperationException(name + " does not join its outputs' gradients");
+    }
+
+    /**
+     * The buffer holding every output's gradient in its slice (zeros where none arrived), or
+     * null when no gradient arrived or the node does not join them; the node may pass it on as it
+     * is. Hands the buffer over: a second call returns null.
+     */
+    protected final Tensor takeJoinedGradient() {
+        Tensor j = joinedGradient;
+        joinedGradient = null;
+        return j;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.op;
 
+import io.chainrule.autodiff.Backward;
 import io.chainrule.autodiff.Node;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
@@ -12,18 +13,26 @@ import java.util.Arrays;
  * ({@code unstack} is the split into size-1 parts with that axis removed). Backward joins the
  * parts' gradients (zeros for parts that received none) into one tensor of x's shape: one copy,
  * however many parts — where k separate slices would each scatter into a full-size zero tensor.
- * Along axis 0 the parts are views of x (no copy). Saves nothing.
+ * Along axis 0 the parts are views of x (no copy), and their gradients are joined by the engine
+ * as they arrive ({@link #joinedGradientShape}), so backward passes the joined buffer on with no
+ * copy at all. Saves nothing.
  */
 public final class Split extends Node {
     private final int axis;
     private final int[] sizes;
     private final int[] inShape;
     private final boolean squeeze;
+    /** Where each part starts along the axis. */
+    private final int[] starts;
 
     private Split(Var x, int axis, int[] sizes, boolean squeeze) {
         super(squeeze ? "unstack" : "split", x);
         this.axis = axis;
         this.sizes = sizes;
+        this.starts = new int[sizes.length];
+        for (int i = 1; i < sizes.length; i++) {
+            starts[i] = starts[i - 1] + sizes[i - 1];
+        }
         this.inShape = x.shape();
         this.squeeze = squeeze;
     }
@@ -85,6 +94,25 @@ public final class Split extends Node {
             }
         }
         return out;
+    }
+
+    /** Along axis 0 each part is a contiguous slice of x, so the engine joins the parts' gradients in x's shape. */
+    @Override
+    protected int[] joinedGradientShape() {
+        return axis == 0 ? inShape : null;
+    }
+
+    @Override
+    protected Tensor joinedGradientPart(Tensor joined, int slot) {
+        int from = starts[slot];
+        Tensor part = joined.slice(0, from, from + sizes[slot]);
+        return squeeze ? part.reshape(dropAxis(part.shape(), 0)) : part;
+    }
+
+    @Override
+    protected void run(Tensor[] gradOutputs, Backward engine) {
+        Tensor joined = takeJoinedGradient();
+        deliverGradient(engine, 0, joined != null ? joined : backward(gradOutputs)[0]);
     }
 
     @Override
