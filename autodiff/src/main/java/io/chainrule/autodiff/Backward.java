@@ -410,10 +410,7 @@ public final class Backward {
             ((Leaf) to).accumulate(grad);
             return;
         }
-        if (to.pending == null) {
-            to.pending = new Tensor[to.outputCount()];
-            to.pendingOwned = new boolean[to.outputCount()];
-        }
+        pendingOf(to);
         Tensor current = to.pending[slot];
         if (current == null) {
             Tensor part = joinedPart(to, slot);
@@ -431,6 +428,19 @@ public final class Backward {
             to.pending[slot] = current.add(grad);
             to.pendingOwned[slot] = true;
         }
+        enqueue(to);
+    }
+
+    /** Gives {@code to} its pending-gradient slots, if it has none yet. */
+    private static void pendingOf(Node to) {
+        if (to.pending == null) {
+            to.pending = new Tensor[to.outputCount()];
+            to.pendingOwned = new boolean[to.outputCount()];
+        }
+    }
+
+    /** Puts {@code to} in the ready heap, once. */
+    private void enqueue(Node to) {
         if (!to.queued) {
             to.queued = true;
             ready.add(to);
@@ -439,16 +449,10 @@ public final class Backward {
 
     /** Makes {@code grad} the first pending gradient of output {@code slot} of {@code to} and queues {@code to}. */
     private void queue(Node to, int slot, Tensor grad, boolean owned) {
-        if (to.pending == null) {
-            to.pending = new Tensor[to.outputCount()];
-            to.pendingOwned = new boolean[to.outputCount()];
-        }
+        pendingOf(to);
         to.pending[slot] = grad;
         to.pendingOwned[slot] = owned;
-        if (!to.queued) {
-            to.queued = true;
-            ready.add(to);
-        }
+        enqueue(to);
     }
 
     /**

@@ -8,8 +8,6 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
-import java.util.Arrays;
-
 /**
  * {@code y = c + op(a) · op(b)} for matrices, with c of the product's shape or a row [n] (or [1, n])
  * added to every row (BLAS's gemm, PyTorch's addmm). A primitive for speed: the product is
@@ -83,8 +81,8 @@ public final class AddMatMul extends Node {
         int n = transposeB ? bv.dim(0) : bv.dim(1);
         // c's shape, not its value: reading the value would withdraw a donation
         int[] cs = c.shape();
-        boolean rowBias = Arrays.equals(cs, new int[] {n}) || Arrays.equals(cs, new int[] {1, n});
-        if (!rowBias && !Arrays.equals(cs, new int[] {m, n})) {
+        boolean rowBias = (cs.length == 1 && cs[0] == n) || (cs.length == 2 && cs[0] == 1 && cs[1] == n);
+        if (!rowBias && !(cs.length == 2 && cs[0] == m && cs[1] == n)) {
             // let matmul name the operands if they do not fit, then name c against the product
             av.matmul(transposeA, bv, transposeB);
             throw new IllegalArgumentException("addmm: c of shape " + Shape.format(cs)
@@ -135,31 +133,8 @@ public final class AddMatMul extends Node {
         }
     }
 
-    /**
-     * {@code g ⊙ f'(y)} into {@code into} (g itself) or a new tensor when it is null: the loops of
-     * {@link Tanh} and {@link Sigmoid}, operation for operation.
-     */
+    /** {@code g ⊙ f'(y)} into {@code into} (g itself) or a new tensor when it is null: the backward of {@link Tanh} or {@link Sigmoid}. */
     private Tensor derivative(Tensor g, Tensor into) {
-        Tensor y = saved(0);
-        Tensor out = into != null ? into : Tensor.zerosLike(y);
-        double[] od = out.array();
-        double[] yd = y.array();
-        double[] gd = g.array();
-        int oo = out.offset();
-        int yo = y.offset();
-        int go = g.offset();
-        int n = y.size();
-        if (then == Activation.TANH) {
-            for (int i = 0; i < n; i++) {
-                double v = yd[yo + i];
-                od[oo + i] = gd[go + i] * (1.0 - v * v);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                double v = yd[yo + i];
-                od[oo + i] = gd[go + i] * v * (1.0 - v);
-            }
-        }
-        return out;
+        return then == Activation.TANH ? Tanh.gradient(saved(0), g, into) : Sigmoid.gradient(saved(0), g, into);
     }
 }

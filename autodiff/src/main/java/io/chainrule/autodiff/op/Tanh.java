@@ -33,7 +33,14 @@ public final class Tanh extends Node {
 
     /** The input gradient, into {@code into} (g itself) or a new tensor when it is null. */
     private Tensor derivative(Tensor g, Tensor into) {
-        Tensor y = saved(0);
+        return gradient(saved(0), g, into);
+    }
+
+    /**
+     * The input gradient given the output y and the output gradient g, into {@code into} or a new
+     * tensor when it is null; also the backward of {@link AddMatMul} with this activation.
+     */
+    static Tensor gradient(Tensor y, Tensor g, Tensor into) {
         Tensor out = into != null ? into : Tensor.zerosLike(y);
         double[] od = out.array();
         double[] yd = y.array();
