@@ -35,8 +35,10 @@ import java.util.Set;
  * contributions) are kept once the node has run, unless a hook saw them or they were passed on as
  * they are, and reused for the next buffers of the same length, in this pass and later ones on the
  * same thread (at most {@link #SPARE_MAX_DOUBLES} doubles a thread). The gradients of a split's
- * parts are joined in one buffer as they arrive, kept after the pass the same way. Reuse changes
- * no value: a reused buffer is always overwritten before it is read.
+ * parts are joined in one buffer as they arrive, kept after the pass the same way; an op may write
+ * a part's gradient there itself ({@link Node#gradientDestination}), saving the copy. The rows
+ * staged for weight gradients are kept the same way. Reuse changes no value: a reused buffer is
+ * always overwritten before it is read.
  */
 public final class Backward {
     private final PriorityQueue<Node> ready =
@@ -103,11 +105,12 @@ public final class Backward {
         final double[] b;
         int rows;
 
-        Staged(int m, int n) {
+        /** Rows over kept arrays {@code a} and {@code b} where given (their contents are overwritten before they are read), else new ones. */
+        Staged(int m, int n, double[] a, double[] b) {
             this.m = m;
             this.n = n;
-            this.a = new double[STAGED_ROWS * m];
-            this.b = new double[STAGED_ROWS * n];
+            this.a = a != null ? a : new double[STAGED_ROWS * m];
+            this.b = b != null ? b : new double[STAGED_ROWS * n];
         }
     }
 
@@ -415,7 +418,9 @@ public final class Backward {
         if (current == null) {
             Tensor part = joinedPart(to, slot);
             if (part != null) {
-                to.pending[slot] = part.assignInPlace(grad); // a copy: the same bits
+                // a copy (the same bits), unless the op wrote the gradient there (see destination)
+                to.pending[slot] = grad.array() == part.array() && grad.offset() == part.offset() ? part
+                        : part.assignInPlace(grad);
                 to.pendingOwned[slot] = true;
             } else {
                 to.pending[slot] = grad; // borrowed unless owned: copied before any in-place update
@@ -453,6 +458,20 @@ public final class Backward {
         to.pending[slot] = grad;
         to.pendingOwned[slot] = owned;
         enqueue(to);
+    }
+
+    /**
+     * Where a node may write the gradient it will deliver for output {@code slot} of {@code to}:
+     * the slot's slice of {@code to}'s joined gradient buffer when that slot has received nothing
+     * yet, else null (also when {@code to} joins nothing, has hooks, or in anomaly mode). Delivering
+     * that very tensor then costs no copy; its contents are overwritten either way.
+     */
+    Tensor destination(Node to, int slot) {
+        if (anomalyNode != null || to.hasHooks() || to instanceof Leaf
+                || (to.pending != null && to.pending[slot] != null)) {
+            return null;
+        }
+        return joinedPart(to, slot);
     }
 
     /**
@@ -494,7 +513,7 @@ public final class Backward {
             flush(leaf);
         }
         if (st == null) {
-            st = new Staged(m, n);
+            st = new Staged(m, n, take(STAGED_ROWS * m), take(STAGED_ROWS * n));
             staged.put(leaf, st);
         }
         System.arraycopy(a.array(), a.offset(), st.a, st.rows * m, k * m);
@@ -519,10 +538,19 @@ public final class Backward {
         st.rows = 0;
     }
 
-    /** Multiplies out every parameter's staged rows: the end of the pass. */
+    /** Multiplies out every parameter's staged rows: the end of the pass. The staging arrays are kept for the next pass. */
     private void flushStaged() {
         for (Node leaf : staged.keySet()) {
             flush(leaf);
+        }
+        keepStaging();
+    }
+
+    /** Keeps the staging arrays (no one else ever holds them) and forgets the staged rows. */
+    private void keepStaging() {
+        for (Staged st : staged.values()) {
+            keep(st.a);
+            keep(st.b);
         }
         staged.clear();
     }
@@ -563,7 +591,7 @@ public final class Backward {
 
     /** After a failure: forget partial gradients so the graph can be differentiated again. */
     private void abandon() {
-        staged.clear();
+        keepStaging();
         for (Node n : ready) {
             n.pending = null;
             n.pendingOwned = null;

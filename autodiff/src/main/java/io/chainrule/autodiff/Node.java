@@ -297,6 +297,25 @@ public abstract class Node {
         return engine.ownsRunningGradient(slot) && !hasHooks();
     }
 
+    /**
+     * A buffer of input {@code i}'s shape where this node may write the gradient it is about to
+     * deliver for that input, or null: where the engine collects that input's gradient (the
+     * input's slice of a split's joined gradient, before anything else reached it). A node that
+     * writes the gradient there must then {@linkplain #deliverGradient deliver} that tensor for
+     * input {@code i}, and nothing else for it; a node that does not write there ignores it.
+     */
+    protected final Tensor gradientDestination(Backward engine, int i) {
+        if (next[i] == null) {
+            return null;
+        }
+        for (int j = 0; j < next.length; j++) {
+            if (j != i && next[j] == next[i] && nextSlot[j] == nextSlot[i]) {
+                return null; // another input is the same value: its gradient would be added into the one being read
+            }
+        }
+        return engine.destination(next[i], nextSlot[i]);
+    }
+
     /** Hands the engine {@code grad} as the gradient for input {@code i} (from a custom {@link #run}). */
     protected final void deliverGradient(Backward engine, int i, Tensor grad) {
         if (next[i] != null && grad != null) {

@@ -68,4 +68,45 @@ class StagedWeightGradientTest {
         }
         assertTrue(w.grad().bitwiseEquals(want), "steps=" + steps + " rows=" + rows + " m=" + m + " n=" + n);
     }
+
+    /**
+     * The staging rows are kept on the thread for later passes, like other gradient buffers. Two
+     * parameters of one shape staged in the same pass, pass after pass with different numbers of
+     * steps (so leftover rows of an earlier pass lie in the kept arrays), still get bitwise the
+     * gradients of adding each product as it arrives.
+     */
+    @org.junit.jupiter.api.Test
+    void keptStagingRowsGiveBitwiseTheGradientsOfAddingEachProduct() {
+        int rows = 24;
+        int m = 5;
+        int n = 7;
+        for (int pass = 0; pass < 4; pass++) {
+            int steps = 13 - 3 * pass;
+            long seed = 100 + 50L * pass;
+            Var u = Var.param(Tensor.randn(seed, 1.0, m, n));
+            Var v = Var.param(Tensor.randn(seed + 1, 1.0, m, n));
+            Tensor wantU = null;
+            Tensor wantV = null;
+            List<Tensor[]> terms = new ArrayList<>();
+            Var loss = Var.constant(0.0);
+            for (int t = 0; t < steps; t++) {
+                Tensor x = Tensor.randn(seed + 10 + 4L * t, 1.0, rows, n);
+                Tensor c = Tensor.randn(seed + 11 + 4L * t, 1.0, rows, m);
+                Tensor y = Tensor.randn(seed + 12 + 4L * t, 1.0, rows, n);
+                Tensor d = Tensor.randn(seed + 13 + 4L * t, 1.0, rows, m);
+                Var zu = Ops.addMatMul(Var.constant(Tensor.zeros(rows, m)), Var.constant(x), false, u, true);
+                Var zv = Ops.addMatMul(Var.constant(Tensor.zeros(rows, m)), Var.constant(y), false, v, true);
+                loss = loss.add(zu.mul(Var.constant(c)).sum()).add(zv.mul(Var.constant(d)).sum());
+                terms.add(new Tensor[] {c, x, d, y});
+            }
+            loss.backward();
+            for (int t = steps - 1; t >= 0; t--) {
+                Tensor[] k = terms.get(t);
+                wantU = wantU == null ? k[0].matmul(true, k[1], false) : wantU.addMatMulInPlace(k[0], true, k[1], false);
+                wantV = wantV == null ? k[2].matmul(true, k[3], false) : wantV.addMatMulInPlace(k[2], true, k[3], false);
+            }
+            assertTrue(u.grad().bitwiseEquals(wantU), "pass " + pass + ": the first parameter's gradient");
+            assertTrue(v.grad().bitwiseEquals(wantV), "pass " + pass + ": the second parameter's gradient");
+        }
+    }
 }

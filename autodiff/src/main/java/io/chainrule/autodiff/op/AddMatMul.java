@@ -110,7 +110,11 @@ public final class AddMatMul extends Node {
     protected void run(Tensor[] gradOutputs, Backward engine) {
         Tensor g = gradOutputs[0];
         if (then != Activation.IDENTITY) {
-            g = derivative(g, mayOverwriteGradient(engine, 0) ? g : null);
+            // written where c's gradient is collected when the engine offers it (a split part):
+            // then c's gradient costs no copy
+            Tensor into = needsInputGrad(0) && cShape.length == 2 && g.hasShape(cShape)
+                    ? gradientDestination(engine, 0) : null;
+            g = derivative(g, into != null ? into : mayOverwriteGradient(engine, 0) ? g : null);
         }
         if (needsInputGrad(0)) {
             deliverGradient(engine, 0, Add.reduce(g, cShape));
