@@ -2,6 +2,8 @@ package io.chainrule.autodiff;
 
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
+import io.chainrule.core.kernel.GemmKernel;
+import io.chainrule.core.kernel.Kernels;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,6 +85,10 @@ public final class Backward {
      * the buffer is passed on as it is (someone else now holds it), so that it is not reused.
      */
     private double[][] runningArrays;
+    /** Whether some staged rows of this pass were read in place (see {@link Staged}); until then no change needs a flush. */
+    private boolean readingInPlace;
+    /** The gradients of the node being run (null between nodes). */
+    private Tensor[] runningGrads;
 
     /**
      * Rows of {@code aᵀ·b} products a parameter collects before they are multiplied into its
@@ -91,26 +97,52 @@ public final class Backward {
     static final int STAGED_ROWS = 256;
 
     /**
-     * The products {@code aᵀ·b} delivered to one parameter, their rows copied one under the
-     * other: {@code Σ aᵢᵀ·bᵢ} is then one product with {@code k = Σ kᵢ}. Added to a gradient in
-     * place, that is bitwise the same as adding the products one by one (the kernel continues one
-     * chain of fused multiply-adds over p, in the order the rows arrived), but a recurrent layer's
-     * weight gradient is then updated once every 8 steps instead of every step: a product with k = 32
+     * The products {@code aᵀ·b} delivered to one parameter, their rows one under the other:
+     * {@code Σ aᵢᵀ·bᵢ} is then one product with {@code k = Σ kᵢ}. Added to a gradient in place,
+     * that is bitwise the same as adding the products one by one (the kernel continues one chain of
+     * fused multiply-adds over p, in the order the rows arrived), but a recurrent layer's weight
+     * gradient is then updated once every 8 steps instead of every step: a product with k = 32
      * reads and writes all of dW for little arithmetic.
+     *
+     * <p>Rows that will not change before the product is made are not copied: the kernel reads
+     * them where they lie ({@link io.chainrule.core.kernel.GemmKernel#gemmGatheredRows}). Those
+     * are rows of the sending node's saved values (which backward never changes) and rows of a
+     * split's joined gradient (which the engine changes only by adding a later contribution, or
+     * once the split has run: the staged rows are multiplied out before either).
      */
     private static final class Staged {
         final int m;
         final int n;
-        final double[] a;
-        final double[] b;
+        final Side a;
+        final Side b;
         int rows;
 
-        /** Rows over kept arrays {@code a} and {@code b} where given (their contents are overwritten before they are read), else new ones. */
-        Staged(int m, int n, double[] a, double[] b) {
+        Staged(int m, int n) {
             this.m = m;
             this.n = n;
-            this.a = a != null ? a : new double[STAGED_ROWS * m];
-            this.b = b != null ? b : new double[STAGED_ROWS * n];
+            this.a = new Side(m);
+            this.b = new Side(n);
+        }
+    }
+
+    /**
+     * One factor's staged rows: row p is {@code source[at[p] .. at[p] + width)} when read in
+     * place, {@code copies[p * width ..)} when copied (at is then filled only when needed).
+     */
+    private static final class Side {
+        final int width;
+        final int[] at = new int[STAGED_ROWS];
+        /** The array the rows lie in: {@link #copies}, or an array they are read from in place. */
+        double[] source;
+        /** The rows copied here (a kept array, taken when first needed). */
+        double[] copies;
+
+        Side(int width) {
+            this.width = width;
+        }
+
+        boolean readsInPlace(double[] array) {
+            return source == array && source != copies;
         }
     }
 
@@ -166,12 +198,19 @@ public final class Backward {
                     node.runHooks(s, grads[s]);
                 }
             }
+            for (Tensor g : grads) {
+                if (g != null) {
+                    flushReading(g.array()); // the node may change or pass on its gradients
+                }
+            }
             if (node.joinedGradient != null) {
                 zeroMissingParts(node, grads);
             }
             anomalyNode = anomaly ? node : null;
             runningArrays = reusable(node, grads);
+            runningGrads = grads;
             node.run(grads, this);
+            runningGrads = null;
             recycle();
             if (!keepsAfterRun(node)) {
                 node.release();
@@ -339,7 +378,7 @@ public final class Backward {
         if (to instanceof Leaf) {
             Var v = ((Leaf) to).variable();
             if (ta && !tb && a.dim(0) <= STAGED_ROWS) {
-                stage(to, a, b);
+                stage(from, to, a, b);
                 return;
             }
             flush(to);
@@ -352,6 +391,7 @@ public final class Backward {
         }
         if (to.pending != null && to.pending[slot] != null) {
             if (to.pendingOwned[slot]) {
+                flushReading(to.pending[slot].array());
                 to.pending[slot].addMatMulInPlace(a, ta, b, tb);
             } else {
                 // a fresh product, then the borrowed contribution added into it (addition commutes)
@@ -378,6 +418,7 @@ public final class Backward {
     void deliverFilled(Node from, int input, Node to, int slot, double value) {
         if (anomalyNode == null && !to.hasHooks() && !(to instanceof Leaf)
                 && to.pending != null && to.pending[slot] != null && to.pendingOwned[slot]) {
+            flushReading(to.pending[slot].array());
             to.pending[slot].addInPlace(value);
             return;
         }
@@ -428,6 +469,7 @@ public final class Backward {
                 escape(grad);
             }
         } else if (to.pendingOwned[slot]) {
+            flushReading(current.array());
             current.addInPlace(grad);
         } else {
             to.pending[slot] = current.add(grad);
@@ -503,8 +545,8 @@ public final class Backward {
         return part;
     }
 
-    /** Adds {@code aᵀ·b} ([k, m]ᵀ·[k, n]) to the parameter's staged rows, multiplying out the staged ones first if full. */
-    private void stage(Node leaf, Tensor a, Tensor b) {
+    /** Adds {@code aᵀ·b} ([k, m]ᵀ·[k, n]) from node {@code from} to the parameter's staged rows, multiplying out the staged ones first if full. */
+    private void stage(Node from, Node leaf, Tensor a, Tensor b) {
         int k = a.dim(0);
         int m = a.dim(1);
         int n = b.dim(1);
@@ -513,12 +555,74 @@ public final class Backward {
             flush(leaf);
         }
         if (st == null) {
-            st = new Staged(m, n, take(STAGED_ROWS * m), take(STAGED_ROWS * n));
+            st = new Staged(m, n);
             staged.put(leaf, st);
         }
-        System.arraycopy(a.array(), a.offset(), st.a, st.rows * m, k * m);
-        System.arraycopy(b.array(), b.offset(), st.b, st.rows * n, k * n);
+        boolean inPlace = Kernels.gemm().gathersInPlace(m, n);
+        add(st.a, st.rows, a, k, inPlace && unchanging(from, a));
+        add(st.b, st.rows, b, k, inPlace && unchanging(from, b));
         st.rows += k;
+    }
+
+    /**
+     * Whether {@code x} stays as it is until the staged rows are multiplied out (see
+     * {@link Staged}): a value {@code from} saved, or a part of a joined gradient; never a gradient
+     * of the node being run (it may write over those, and its engine-made buffers are reused).
+     */
+    private boolean unchanging(Node from, Tensor x) {
+        double[] array = x.array();
+        if (runningGrads != null) {
+            for (Tensor g : runningGrads) {
+                if (g != null && g.array() == array) {
+                    return false;
+                }
+            }
+        }
+        if (from.savesArray(array)) {
+            return true;
+        }
+        if (joinedArrays != null) {
+            for (double[] j : joinedArrays) {
+                if (j == array) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Appends the k rows of {@code x} to {@code side} from row {@code row0}: in place when they stay unchanged and lie with the rows before, else copied. */
+    private void add(Side side, int row0, Tensor x, int k, boolean inPlace) {
+        double[] array = x.array();
+        int w = side.width;
+        if (inPlace && (row0 == 0 || side.readsInPlace(array))) {
+            side.source = array;
+            for (int r = 0; r < k; r++) {
+                side.at[row0 + r] = x.offset() + r * w;
+            }
+            readingInPlace = true;
+            return;
+        }
+        if (side.copies == null) {
+            double[] kept = take(STAGED_ROWS * w);
+            side.copies = kept != null ? kept : new double[STAGED_ROWS * w];
+        }
+        if (row0 > 0 && side.source != side.copies) {
+            // the rows so far were read in place: copy them over first
+            for (int p = 0; p < row0; p++) {
+                System.arraycopy(side.source, side.at[p], side.copies, p * w, w);
+            }
+        }
+        side.source = side.copies;
+        System.arraycopy(array, x.offset(), side.copies, row0 * w, k * w);
+    }
+
+    /** The row offsets of a side whose rows are copied. */
+    private static int[] copiedRows(Side side, int rows) {
+        for (int p = 0; p < rows; p++) {
+            side.at[p] = p * side.width;
+        }
+        return side.at;
     }
 
     /** Multiplies a parameter's staged rows into its gradient (before anything else reaches it). */
@@ -527,15 +631,38 @@ public final class Backward {
         if (st == null || st.rows == 0) {
             return;
         }
-        Tensor a = Tensor.wrap(st.a, STAGED_ROWS, st.m).slice(0, 0, st.rows);
-        Tensor b = Tensor.wrap(st.b, STAGED_ROWS, st.n).slice(0, 0, st.rows);
         Var v = ((Leaf) leaf).variable();
-        if (v.grad() == null) {
-            v.takeGrad(a.matmul(true, b, false));
+        boolean fresh = v.grad() == null;
+        double[] c = fresh ? new double[st.m * st.n] : v.grad().array();
+        int cOff = fresh ? 0 : v.grad().offset();
+        GemmKernel gemm = Kernels.gemm();
+        if (st.a.source == st.a.copies && st.b.source == st.b.copies) {
+            // all rows copied, one under the other (at[p] = p * width)
+            gemm.gemm(true, false, st.m, st.n, st.rows, st.a.copies, 0, st.m, st.b.copies, 0, st.n, c, cOff, st.n, !fresh);
         } else {
-            v.grad().addMatMulInPlace(a, true, b, false);
+            int[] aRows = st.a.source == st.a.copies ? copiedRows(st.a, st.rows) : st.a.at;
+            int[] bRows = st.b.source == st.b.copies ? copiedRows(st.b, st.rows) : st.b.at;
+            gemm.gemmGatheredRows(st.m, st.n, st.rows, st.a.source, aRows, st.b.source, bRows, c, cOff, st.n, !fresh);
+        }
+        if (fresh) {
+            v.takeGrad(Tensor.wrap(c, st.m, st.n));
         }
         st.rows = 0;
+        st.a.source = null;
+        st.b.source = null;
+    }
+
+    /** Multiplies out the staged rows that are read in place from {@code array}: it is about to change. */
+    private void flushReading(double[] array) {
+        if (!readingInPlace) {
+            return;
+        }
+        for (Map.Entry<Node, Staged> e : staged.entrySet()) {
+            Staged st = e.getValue();
+            if (st.rows > 0 && (st.a.readsInPlace(array) || st.b.readsInPlace(array))) {
+                flush(e.getKey());
+            }
+        }
     }
 
     /** Multiplies out every parameter's staged rows: the end of the pass. The staging arrays are kept for the next pass. */
@@ -549,8 +676,12 @@ public final class Backward {
     /** Keeps the staging arrays (no one else ever holds them) and forgets the staged rows. */
     private void keepStaging() {
         for (Staged st : staged.values()) {
-            keep(st.a);
-            keep(st.b);
+            if (st.a.copies != null) {
+                keep(st.a.copies);
+            }
+            if (st.b.copies != null) {
+                keep(st.b.copies);
+            }
         }
         staged.clear();
     }

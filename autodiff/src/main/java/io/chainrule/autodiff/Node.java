@@ -158,6 +158,16 @@ public abstract class Node {
         Memory.add(bytes);
     }
 
+    /** Whether one of the saved tensors lies in {@code array}. */
+    final boolean savesArray(double[] array) {
+        for (Tensor t : saved) {
+            if (t.array() == array) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The {@code i}-th saved tensor. */
     protected final Tensor saved(int i) {
         if (released) {

@@ -21,6 +21,34 @@ final class GemmArguments {
         matrix("C", c, cOff, ldc, m, n, false);
     }
 
+    /** The checks of {@link GemmKernel#gemmGatheredRows}: sizes, at least k row offsets, every row inside its array, and C. */
+    static void checkGathered(int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
+                              double[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: sizes must be non-negative, got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        rows("A", a, aRows, k, m);
+        rows("B", b, bRows, k, n);
+        matrix("C", c, cOff, ldc, m, n, false);
+    }
+
+    /** Checks that {@code k} rows of {@code width} elements start at {@code starts[0..k)} inside {@code x}. */
+    private static void rows(String name, double[] x, int[] starts, int k, int width) {
+        if (x == null || starts == null) {
+            throw new IllegalArgumentException("gemm: " + (x == null ? "array " : "row offsets of ") + name + " are null");
+        }
+        if (starts.length < k) {
+            throw new IllegalArgumentException("gemm: " + k + " gathered rows of " + name + " need " + k
+                    + " row offsets, got " + starts.length);
+        }
+        for (int p = 0; p < k; p++) {
+            if (starts[p] < 0 || (long) starts[p] + width > x.length) {
+                throw new IllegalArgumentException("gemm: gathered row " + p + " of " + name + " starts at " + starts[p]
+                        + " and holds " + width + " elements, but its array holds " + x.length);
+            }
+        }
+    }
+
     /** Checks a stored {@code rows x cols} matrix starting at {@code off} with row distance {@code ld}. */
     private static void matrix(String name, double[] x, int off, int ld, int rows, int cols, boolean transposed) {
         if (x == null || ld < cols || off < 0 || (rows > 0 && cols > 0 && off + (long) (rows - 1) * ld + cols > x.length)) {

@@ -30,6 +30,38 @@ public interface GemmKernel {
               double[] c, int cOff, int ldc,
               boolean accumulate);
 
+    /**
+     * {@code C = Σ_p A_pᵀ · B_p} (or {@code C +=} when {@code accumulate}) over rows gathered from
+     * where they lie: C is {@code m × n}, row {@code p} of A is {@code a[aRows[p] .. aRows[p]+m)}
+     * and row {@code p} of B is {@code b[bRows[p] .. bRows[p]+n)}, for {@code p = 0 .. k-1}.
+     * Bitwise {@code gemm(true, false, m, n, k, ...)} on those rows copied one under the other (the
+     * same chain of fused multiply-adds, in increasing {@code p}), without the copies. This default
+     * makes the copies.
+     *
+     * @throws IllegalArgumentException naming the values, when a size is negative, fewer than k
+     *         row offsets are given, or a row does not lie within its array
+     */
+    default void gemmGatheredRows(int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
+                                  double[] c, int cOff, int ldc, boolean accumulate) {
+        GemmArguments.checkGathered(m, n, k, a, aRows, b, bRows, c, cOff, ldc);
+        double[] ga = new double[k * m];
+        double[] gb = new double[k * n];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(a, aRows[p], ga, p * m, m);
+            System.arraycopy(b, bRows[p], gb, p * n, n);
+        }
+        gemm(true, false, m, n, k, ga, 0, Math.max(1, m), gb, 0, Math.max(1, n), c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Whether {@link #gemmGatheredRows} for an {@code m × n} result is worth calling on rows where
+     * they lie rather than on rows copied together first: true when the kernel would pack both
+     * factors of such a product anyway. False by default (the default gathers by copying).
+     */
+    default boolean gathersInPlace(int m, int n) {
+        return false;
+    }
+
     /** A short name for reports ("vector", "scalar"). */
     String name();
 }

@@ -148,6 +148,51 @@ final class VectorGemm implements GemmKernel {
         });
     }
 
+    /** Both factors are packed (never read in place) once they meet more than {@link #FEW_PANELS} panels of the other. */
+    @Override
+    public boolean gathersInPlace(int m, int n) {
+        return m > FEW_PANELS * MR && n > FEW_PANELS * NR;
+    }
+
+    /**
+     * The gathered rows are packed from where they lie (the blocked product with every panel
+     * packed, reading row {@code p} of A and B at its own offset), split over threads as
+     * {@link #gemm} splits.
+     */
+    @Override
+    public void gemmGatheredRows(int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
+                                 double[] c, int cOff, int ldc, boolean accumulate) {
+        GemmArguments.checkGathered(m, n, k, a, aRows, b, bRows, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                clear(m, n, c, cOff, ldc);
+            }
+            return;
+        }
+        boolean byColumns = n >= m;
+        int unit = byColumns ? NR : MR;
+        int units = ((byColumns ? n : m) + unit - 1) / unit;
+        long flops = 2L * m * n * k;
+        int parts = (int) Math.min(Math.min(Parallelism.threads(), units), Math.max(1, flops / parallelFlops));
+        if (parts <= 1) {
+            blocked(true, false, m, n, k, a, 0, 0, aRows, b, 0, 0, bRows, c, cOff, ldc, 1, accumulate);
+            return;
+        }
+        Parallelism.run(parts, part -> {
+            int lo = Math.min(byColumns ? n : m, (int) ((long) units * part / parts) * unit);
+            int hi = Math.min(byColumns ? n : m, (int) ((long) units * (part + 1) / parts) * unit);
+            if (byColumns) {
+                blocked(true, false, m, hi - lo, k, a, 0, 0, aRows, b, lo, 0, bRows, c, cOff + lo, ldc, 1, accumulate);
+            } else {
+                blocked(true, false, hi - lo, n, k, a, lo, 0, aRows, b, 0, 0, bRows, c, cOff + lo * ldc, ldc, 1,
+                        accumulate);
+            }
+        });
+    }
+
     /**
      * One thread's product. A transposed B wider than op(A) is tall is computed as the transposed
      * product {@code Cᵀ = B · op(A)ᵀ}, so that the packing copies op(A) instead of B: a recurrent
@@ -186,11 +231,24 @@ final class VectorGemm implements GemmKernel {
                                 double[] b, int bOff, int ldb,
                                 double[] c, int cOff, int rowStep, int colStep,
                                 boolean accumulate) {
+        blocked(transA, transB, m, n, k, a, aOff, lda, null, b, bOff, ldb, null, c, cOff, rowStep, colStep, accumulate);
+    }
+
+    /**
+     * The blocked product; with {@code aRows} (transposed A) or {@code bRows} (B stored as is) the
+     * stored row {@code p} starts at {@code aOff + aRows[p]} (or {@code bOff + bRows[p]}) instead of
+     * {@code p} leading dimensions on, and that operand is always packed.
+     */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                double[] a, int aOff, int lda, int[] aRows,
+                                double[] b, int bOff, int ldb, int[] bRows,
+                                double[] c, int cOff, int rowStep, int colStep,
+                                boolean accumulate) {
         Buffers buf = BUFFERS.get();
         double[] ap = buf.rows;
         double[] bp = buf.cols;
-        boolean directA = n <= FEW_PANELS * NR;
-        boolean directAllB = !transB && m <= FEW_PANELS * MR;
+        boolean directA = aRows == null && n <= FEW_PANELS * NR;
+        boolean directAllB = bRows == null && !transB && m <= FEW_PANELS * MR;
         int mrFull = m / MR * MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -199,7 +257,9 @@ final class VectorGemm implements GemmKernel {
                 boolean load = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    if (!directA) {
+                    if (aRows != null) {
+                        packGatheredRows(a, aOff, aRows, pc, kc, ic, mc, ap);
+                    } else if (!directA) {
                         packRows(a, aOff, lda, transA, pc, kc, ic, mc, ap);
                     } else if (ic + mc > mrFull) {
                         // the ragged last panel, packed at the start of the buffer
@@ -209,7 +269,9 @@ final class VectorGemm implements GemmKernel {
                         int nr = Math.min(NR, nc - jr);
                         int nv = WIDE && nr % L == 0 ? nr / L : NV;
                         boolean directB = directAllB && nv * L == nr;
-                        if (!directB && ic == 0) {
+                        if (bRows != null && ic == 0) {
+                            packGatheredColumns(b, bOff, bRows, pc, kc, jc + jr, nr, bp, jr * kc);
+                        } else if (!directB && ic == 0) {
                             packColumns(b, bOff, ldb, transB, pc, kc, jc + jr, nr, bp, jr * kc);
                         }
                         double[] y = directB ? b : bp;
@@ -334,6 +396,40 @@ final class VectorGemm implements GemmKernel {
                 }
                 for (; q < NR; q++) {
                     bp[dst + q] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** {@link #packColumns} for a B stored as is whose row {@code p} starts at {@code bOff + bRows[p]}. */
+    private static void packGatheredColumns(double[] b, int bOff, int[] bRows, int pc, int kc, int col, int nr,
+                                            double[] bp, int dst) {
+        for (int p = 0; p < kc; p++, dst += NR) {
+            int src = bOff + bRows[pc + p] + col;
+            if (nr == NR) {
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                }
+            } else {
+                System.arraycopy(b, src, bp, dst, nr);
+                Arrays.fill(bp, dst + nr, dst + NR, 0.0);
+            }
+        }
+    }
+
+    /** {@link #packRows} for a transposed A whose stored row {@code p} starts at {@code aOff + aRows[p]}. */
+    private static void packGatheredRows(double[] a, int aOff, int[] aRows, int pc, int kc, int row, int mc,
+                                         double[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            for (int p = 0; p < kc; p++, dst += MR) {
+                int src = aOff + aRows[pc + p] + row + ir;
+                for (int r = 0; r < mr; r++) {
+                    ap[dst + r] = a[src + r];
+                }
+                for (int r = mr; r < MR; r++) {
+                    ap[dst + r] = 0.0;
                 }
             }
         }

@@ -221,6 +221,79 @@ class GemmKernelTest {
         }
     }
 
+    /**
+     * Rows gathered from where they lie (scattered, in any order, some used twice, A and B each in
+     * one array with other data around them) give bitwise the product on those rows copied one
+     * under the other, on 1 to 3 threads, for every kernel; and C outside its window is untouched.
+     */
+    @Property(tries = 80)
+    void gatheredRowsGiveBitwiseTheProductOfTheRowsCopied(
+            @ForAll @IntRange(min = 1, max = 70) int m,
+            @ForAll @IntRange(min = 1, max = 70) int n,
+            @ForAll @IntRange(min = 0, max = 600) int k,
+            @ForAll boolean accumulate, @ForAll long seed) {
+        Random r = new Random(seed);
+        int slotsA = k + 3;
+        int slotsB = k + 5;
+        double[] a = randomArray(r, slotsA * (m + 2) + 7);
+        double[] b = randomArray(r, slotsB * (n + 1) + 3);
+        int[] aRows = new int[k + r.nextInt(3)];
+        int[] bRows = new int[k + r.nextInt(3)];
+        double[] copiedA = new double[Math.max(1, k * m)];
+        double[] copiedB = new double[Math.max(1, k * n)];
+        for (int p = 0; p < k; p++) {
+            aRows[p] = 7 + r.nextInt(slotsA) * (m + 2) - r.nextInt(3); // may overlap the slot before
+            bRows[p] = 3 + r.nextInt(slotsB) * (n + 1);
+            System.arraycopy(a, aRows[p], copiedA, p * m, m);
+            System.arraycopy(b, bRows[p], copiedB, p * n, n);
+        }
+        int ldc = n + r.nextInt(3);
+        int cOff = r.nextInt(5);
+        double[] c0 = randomArray(r, cOff + m * ldc + 2);
+        double[] want = c0.clone();
+        SCALAR.gemm(true, false, m, n, k, copiedA, 0, m, copiedB, 0, n, want, cOff, ldc, accumulate);
+        int before = Parallelism.threads();
+        try {
+            for (GemmKernel kernel : new GemmKernel[] {SCALAR, Kernels.gemm(), eagerlyParallelKernel()}) {
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallelism.setThreads(threads);
+                    double[] got = c0.clone();
+                    kernel.gemmGatheredRows(m, n, k, a, aRows, b, bRows, got, cOff, ldc, accumulate);
+                    for (int i = 0; i < got.length; i++) {
+                        if (Double.doubleToRawLongBits(got[i]) != Double.doubleToRawLongBits(want[i])) {
+                            fail(kernel.name() + " on " + threads + " threads, m=" + m + " n=" + n + " k=" + k
+                                    + (accumulate ? " accumulating" : "") + ": element " + i + " is " + got[i]
+                                    + ", the product of the copied rows gives " + want[i]);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallelism.setThreads(before);
+        }
+    }
+
+    private static double[] randomArray(Random r, int length) {
+        double[] x = new double[length];
+        for (int i = 0; i < length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void gatheredRowsOutsideTheirArrayAreRejectedWithTheirValues() {
+        double[] a = new double[20];
+        double[] b = new double[20];
+        double[] c = new double[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.gemm().gemmGatheredRows(2, 2, 2, a, new int[] {0, 19}, b, new int[] {0, 2}, c, 0, 2, false));
+        assertTrue(e.getMessage().contains("gathered row 1 of A starts at 19"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.gemm().gemmGatheredRows(2, 2, 3, a, new int[] {0, 2, 4}, b, new int[] {0, 2}, c, 0, 2, false));
+        assertTrue(e.getMessage().contains("need 3 row offsets, got 2"), e.getMessage());
+    }
+
     @Test
     void aLargeProductIsBitwiseIdenticalOnOneAndTwoThreads() {
         // big enough for the default split threshold of the active kernel

@@ -1,0 +1,180 @@
+package io.chainrule.autodiff;
+
+import io.chainrule.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Staged weight-gradient rows that will not change before they are multiplied out are read
+ * where they lie instead of copied (a sender's saved values, a split's joined gradient). The
+ * gradient must still be bitwise that of adding each product as it arrives, and rows that do
+ * change (a later contribution to a joined part, the joined buffer once the split has run, a
+ * buffer the engine reuses) must be multiplied out before they change. Sizes are large enough
+ * (H = 100) for the vector kernel to read the rows in place.
+ */
+class StagedInPlaceTest {
+
+    private static final int T = 20;
+    private static final int B = 30;
+    private static final int H = 100;
+
+    /** h_t = tanh(x_t + h_{t-1} Wᵀ) over the parts of x·scale [T, B, H]; the forward values and W's gradient. */
+    private static final class Run {
+        final Var x = Var.param(Tensor.randn(1, 1.0, T, B, H), "x");
+        final Var w = Var.param(Tensor.randn(2, 0.1, H, H), "w");
+        final Tensor h0 = Tensor.randn(3, 1.0, B, H);
+        final Tensor[] hs = new Tensor[T];
+
+        /**
+         * @param fused     one addmm+tanh node a step (it writes its c-gradient into the joined buffer), else addmm then tanh
+         * @param donate    each step writes its state over its part, as Unroll does, so the states lie in one array
+         * @param extraUse  part 2 is also read by a term created before the steps, whose gradient arrives after step 2's
+         */
+        Run(boolean fused, boolean donate, boolean extraUse, double scale) {
+            Var[] xs = Ops.unstack(x.mul(scale), 0);
+            Var loss = Var.constant(0.0);
+            if (extraUse) {
+                loss = loss.add(xs[2].mul(Var.constant(Tensor.randn(4, 1.0, B, H))).sum());
+            }
+            if (donate) {
+                for (Var p : xs) {
+                    p.donate();
+                }
+            }
+            Var h = Var.constant(h0);
+            for (int t = 0; t < T; t++) {
+                h = fused ? Ops.addMatMul(xs[t], h, false, w, true, Activation.TANH)
+                        : Ops.addMatMul(xs[t], h, false, w, true).tanh();
+                hs[t] = h.value().copy();
+                loss = loss.add(h.sum());
+            }
+            loss.backward();
+        }
+
+        /** W's gradient replayed: dz_tᵀ · h_{t-1} added in place in arrival order (step T-1 first), dz_t read off x's gradient. */
+        Tensor replayedWeightGradient(double scale) {
+            Tensor want = null;
+            for (int t = T - 1; t >= 0; t--) {
+                Tensor dz = x.grad().slice(0, t, t + 1).reshape(B, H).mul(1.0 / scale);
+                Tensor prev = t == 0 ? h0 : hs[t - 1];
+                want = want == null ? dz.matmul(true, prev, false) : want.addMatMulInPlace(dz, true, prev, false);
+            }
+            return want;
+        }
+    }
+
+    @Test
+    void rowsReadInPlaceGiveBitwiseTheGradientOfAddingEachProduct() {
+        for (boolean fused : new boolean[] {true, false}) {
+            for (boolean donate : new boolean[] {true, false}) {
+                Run r = new Run(fused, donate, false, 1.0);
+                assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(1.0)),
+                        (fused ? "fused" : "unfused") + (donate ? ", donated" : "") + ": W's gradient");
+            }
+        }
+    }
+
+    @Test
+    void aJoinedPartThatReceivesALaterContributionIsMultipliedOutFirst() {
+        for (boolean donate : new boolean[] {true, false}) {
+            Tensor without = new Run(true, donate, false, 1.0).w.grad();
+            Tensor with = new Run(true, donate, true, 1.0).w.grad();
+            assertTrue(with.bitwiseEquals(without), (donate ? "donated: " : "") + "the later contribution to part 2 reached W's gradient");
+        }
+    }
+
+    /**
+     * With inputs that need no gradient, the fused step's g ⊙ f'(y) is written over its own
+     * gradient buffer, which the engine reuses once the step has run: its rows must be copied, not
+     * read in place. The unfused ops give bitwise the same gradient.
+     */
+    @Test
+    void aBufferTheEngineReusesIsNotReadInPlace() {
+        Tensor[] grads = new Tensor[2];
+        for (int f = 0; f < 2; f++) {
+            Var w = Var.param(Tensor.randn(2, 0.1, H, H), "w");
+            Var[] xs = Ops.unstack(Var.constant(Tensor.randn(1, 1.0, T, B, H)), 0);
+            Var h = Var.constant(Tensor.randn(3, 1.0, B, H));
+            Var loss = Var.constant(0.0);
+            for (int t = 0; t < T; t++) {
+                h = f == 0 ? Ops.addMatMul(xs[t], h, false, w, true, Activation.TANH)
+                        : Ops.addMatMul(xs[t], h, false, w, true).tanh();
+                loss = loss.add(h.sum());
+            }
+            loss.backward();
+            grads[f] = w.grad();
+        }
+        assertTrue(grads[0].bitwiseEquals(grads[1]), "fused and unfused steps give different gradients of W");
+    }
+
+    @Test
+    void theJoinedBufferIsMultipliedOutBeforeTheSplitPassesItOn() {
+        // x·2 scales the joined buffer in place once the split has passed it on
+        for (boolean donate : new boolean[] {true, false}) {
+            Run r = new Run(true, donate, false, 2.0);
+            assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(2.0)), (donate ? "donated: " : "") + "W's gradient");
+        }
+    }
+
+    /**
+     * Splits [2B, H] into its two row halves with its parts' gradients joined, and doubles each
+     * part's gradient in place (as a node may do with buffers the engine owns) before passing the
+     * joined buffer on: x's gradient is twice a plain split's.
+     */
+    private static final class HalvesDoubled extends Node {
+        private final int[] inShape;
+
+        private HalvesDoubled(Var x) {
+            super("halves-doubled", x);
+            this.inShape = x.shape();
+        }
+
+        static Var[] apply(Var x) {
+            int half = x.shape()[0] / 2;
+            return new HalvesDoubled(x).outputs(x.value().slice(0, 0, half), x.value().slice(0, half, 2 * half));
+        }
+
+        @Override
+        protected int[] joinedGradientShape() {
+            return inShape;
+        }
+
+        @Override
+        protected Tensor joinedGradientPart(Tensor joined, int slot) {
+            int half = inShape[0] / 2;
+            return joined.slice(0, slot * half, (slot + 1) * half);
+        }
+
+        @Override
+        protected void run(Tensor[] gradOutputs, Backward engine) {
+            for (int s = 0; s < gradOutputs.length; s++) {
+                if (!mayOverwriteGradient(engine, s)) {
+                    throw new AssertionError("the engine owns a joined part's gradient");
+                }
+                gradOutputs[s].scaleInPlace(2.0);
+            }
+            deliverGradient(engine, 0, takeJoinedGradient());
+        }
+    }
+
+    /** A node that changes its parts' gradients in place runs only after the staged rows read from them are multiplied out. */
+    @Test
+    void rowsAreMultipliedOutBeforeTheirJoinedNodeRuns() {
+        Tensor[] grads = new Tensor[2];
+        for (int f = 0; f < 2; f++) {
+            Var x = Var.param(Tensor.randn(1, 1.0, 2 * B, H), "x");
+            Var w = Var.param(Tensor.randn(2, 0.1, H, H), "w");
+            Var[] parts = f == 0 ? HalvesDoubled.apply(x.mul(1.0)) : Ops.split(x.mul(1.0), 0, B, B);
+            Var h = Var.constant(Tensor.randn(3, 1.0, B, H));
+            Var loss = Var.constant(0.0);
+            for (Var p : parts) {
+                h = Ops.addMatMul(p, h, false, w, true, Activation.TANH);
+                loss = loss.add(h.sum());
+            }
+            loss.backward();
+            grads[f] = w.grad();
+        }
+        assertTrue(grads[0].bitwiseEquals(grads[1]), "W's gradient read the doubled part gradients");
+    }
+}
