@@ -72,7 +72,11 @@ public class EngineVsBaselineBenchmark {
         return baseline.run(x, h0, p.get(0).value(), p.get(1).value(), p.get(2).value(), p.get(3).value()).dWhh;
     }
 
-    /** The ratio engine / hand-written measured in rounds that alternate the two (see {@link #interleaved}). */
+    /**
+     * A ratio measured in rounds that alternate the two runs it compares (engine / hand-written in
+     * {@link #interleaved}, one thread / two in {@link ThreadScaling}): the median of the rounds'
+     * ratios and the quartiles.
+     */
     public static final class Ratio {
         public final double median;
         public final double low;
