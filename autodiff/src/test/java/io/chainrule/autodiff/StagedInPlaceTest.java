@@ -32,10 +32,19 @@ class StagedInPlaceTest {
          * @param extraUse  part 2 is also read by a term created before the steps, whose gradient arrives after step 2's
          */
         Run(boolean fused, boolean donate, boolean extraUse, double scale) {
+            this(fused, donate, extraUse ? 1 : 0, scale);
+        }
+
+        /** {@code extraUse}: 0 none, 1 Σ x_2 ⊙ C (its gradient is added), 2 Σ x_2 V (a product is added), 3 Σ x_2 (a constant is added). */
+        Run(boolean fused, boolean donate, int extraUse, double scale) {
             Var[] xs = Ops.unstack(x.mul(scale), 0);
             Var loss = Var.constant(0.0);
-            if (extraUse) {
+            if (extraUse == 1) {
                 loss = loss.add(xs[2].mul(Var.constant(Tensor.randn(4, 1.0, B, H))).sum());
+            } else if (extraUse == 2) {
+                loss = loss.add(Ops.matmul(xs[2], false, Var.constant(Tensor.randn(5, 1.0, H, 3)), false).tanh().sum());
+            } else if (extraUse == 3) {
+                loss = loss.add(xs[2].sum());
             }
             if (donate) {
                 for (Var p : xs) {
@@ -78,9 +87,12 @@ class StagedInPlaceTest {
     @Test
     void aJoinedPartThatReceivesALaterContributionIsMultipliedOutFirst() {
         for (boolean donate : new boolean[] {true, false}) {
-            Tensor without = new Run(true, donate, false, 1.0).w.grad();
-            Tensor with = new Run(true, donate, true, 1.0).w.grad();
-            assertTrue(with.bitwiseEquals(without), (donate ? "donated: " : "") + "the later contribution to part 2 reached W's gradient");
+            Tensor without = new Run(true, donate, 0, 1.0).w.grad();
+            for (int use = 1; use <= 3; use++) {
+                Tensor with = new Run(true, donate, use, 1.0).w.grad();
+                assertTrue(with.bitwiseEquals(without), (donate ? "donated: " : "") + "the later contribution "
+                        + new String[] {"", "(added)", "(a product)", "(a constant)"}[use] + " to part 2 reached W's gradient");
+            }
         }
     }
 
