@@ -125,10 +125,7 @@ public final class Backward {
         }
     }
 
-    /**
-     * One factor's staged rows: row p is {@code source[at[p] .. at[p] + width)} when read in
-     * place, {@code copies[p * width ..)} when copied (at is then filled only when needed).
-     */
+    /** One factor's staged rows: row p is {@code source[at[p] .. at[p] + width)}. */
     private static final class Side {
         final int width;
         final int[] at = new int[STAGED_ROWS];
@@ -509,8 +506,7 @@ public final class Backward {
      * that very tensor then costs no copy; its contents are overwritten either way.
      */
     Tensor destination(Node to, int slot) {
-        if (anomalyNode != null || to.hasHooks() || to instanceof Leaf
-                || (to.pending != null && to.pending[slot] != null)) {
+        if (anomalyNode != null || to.hasHooks() || (to.pending != null && to.pending[slot] != null)) {
             return null;
         }
         return joinedPart(to, slot);
@@ -559,8 +555,8 @@ public final class Backward {
             staged.put(leaf, st);
         }
         boolean inPlace = Kernels.gemm().gathersInPlace(m, n);
-        add(st.a, st.rows, a, k, inPlace && unchanging(from, a));
-        add(st.b, st.rows, b, k, inPlace && unchanging(from, b));
+        stageRows(st.a, st.rows, a, k, inPlace && unchanging(from, a));
+        stageRows(st.b, st.rows, b, k, inPlace && unchanging(from, b));
         st.rows += k;
     }
 
@@ -592,7 +588,7 @@ public final class Backward {
     }
 
     /** Appends the k rows of {@code x} to {@code side} from row {@code row0}: in place when they stay unchanged and lie with the rows before, else copied. */
-    private void add(Side side, int row0, Tensor x, int k, boolean inPlace) {
+    private void stageRows(Side side, int row0, Tensor x, int k, boolean inPlace) {
         double[] array = x.array();
         int w = side.width;
         if (inPlace && (row0 == 0 || side.readsInPlace(array))) {
@@ -611,18 +607,14 @@ public final class Backward {
             // the rows so far were read in place: copy them over first
             for (int p = 0; p < row0; p++) {
                 System.arraycopy(side.source, side.at[p], side.copies, p * w, w);
+                side.at[p] = p * w;
             }
         }
         side.source = side.copies;
         System.arraycopy(array, x.offset(), side.copies, row0 * w, k * w);
-    }
-
-    /** The row offsets of a side whose rows are copied. */
-    private static int[] copiedRows(Side side, int rows) {
-        for (int p = 0; p < rows; p++) {
-            side.at[p] = p * side.width;
+        for (int r = 0; r < k; r++) {
+            side.at[row0 + r] = (row0 + r) * w;
         }
-        return side.at;
     }
 
     /** Multiplies a parameter's staged rows into its gradient (before anything else reaches it). */
@@ -637,12 +629,10 @@ public final class Backward {
         int cOff = fresh ? 0 : v.grad().offset();
         GemmKernel gemm = Kernels.gemm();
         if (st.a.source == st.a.copies && st.b.source == st.b.copies) {
-            // all rows copied, one under the other (at[p] = p * width)
+            // all rows copied, one under the other: the plain product, which may read small factors in place
             gemm.gemm(true, false, st.m, st.n, st.rows, st.a.copies, 0, st.m, st.b.copies, 0, st.n, c, cOff, st.n, !fresh);
         } else {
-            int[] aRows = st.a.source == st.a.copies ? copiedRows(st.a, st.rows) : st.a.at;
-            int[] bRows = st.b.source == st.b.copies ? copiedRows(st.b, st.rows) : st.b.at;
-            gemm.gemmGatheredRows(st.m, st.n, st.rows, st.a.source, aRows, st.b.source, bRows, c, cOff, st.n, !fresh);
+            gemm.gemmGatheredRows(st.m, st.n, st.rows, st.a.source, st.a.at, st.b.source, st.b.at, c, cOff, st.n, !fresh);
         }
         if (fresh) {
             v.takeGrad(Tensor.wrap(c, st.m, st.n));

@@ -117,6 +117,23 @@ final class VectorGemm implements GemmKernel {
                      double[] c, int cOff, int ldc,
                      boolean accumulate) {
         GemmArguments.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        split(m, n, k, c, cOff, ldc, accumulate, (r0, rows, c0, cols) ->
+                product(transA, transB, rows, cols, k, a, aOff + (transA ? r0 : r0 * lda), lda,
+                        b, bOff + (transB ? c0 * ldb : c0), ldb, c, cOff + r0 * ldc + c0, ldc, accumulate));
+    }
+
+    /** One thread's share of a product: rows {@code [r0, r0 + rows)} and columns {@code [c0, c0 + cols)} of C. */
+    private interface Share {
+        void run(int r0, int rows, int c0, int cols);
+    }
+
+    /**
+     * Runs a product of {@code m × n} and inner size {@code k} as its shares (see the class comment
+     * on threads): whole on this thread, or split into contiguous ranges of whole tiles of C, columns
+     * when C is at least as wide as tall, rows otherwise. An empty product only clears C (when not
+     * accumulating).
+     */
+    private void split(int m, int n, int k, double[] c, int cOff, int ldc, boolean accumulate, Share share) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -128,22 +145,21 @@ final class VectorGemm implements GemmKernel {
         }
         boolean byColumns = n >= m;
         int unit = byColumns ? NR : MR;
-        int units = ((byColumns ? n : m) + unit - 1) / unit;
+        int extent = byColumns ? n : m;
+        int units = (extent + unit - 1) / unit;
         long flops = 2L * m * n * k;
         int parts = (int) Math.min(Math.min(Parallelism.threads(), units), Math.max(1, flops / parallelFlops));
         if (parts <= 1) {
-            product(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            share.run(0, m, 0, n);
             return;
         }
         Parallelism.run(parts, part -> {
-            int lo = Math.min(byColumns ? n : m, (int) ((long) units * part / parts) * unit);
-            int hi = Math.min(byColumns ? n : m, (int) ((long) units * (part + 1) / parts) * unit);
+            int lo = Math.min(extent, (int) ((long) units * part / parts) * unit);
+            int hi = Math.min(extent, (int) ((long) units * (part + 1) / parts) * unit);
             if (byColumns) {
-                product(transA, transB, m, hi - lo, k, a, aOff, lda,
-                        b, bOff + (transB ? lo * ldb : lo), ldb, c, cOff + lo, ldc, accumulate);
+                share.run(0, m, lo, hi - lo);
             } else {
-                product(transA, transB, hi - lo, n, k, a, aOff + (transA ? lo : lo * lda), lda,
-                        b, bOff, ldb, c, cOff + lo * ldc, ldc, accumulate);
+                share.run(lo, hi - lo, 0, n);
             }
         });
     }
@@ -163,34 +179,9 @@ final class VectorGemm implements GemmKernel {
     public void gemmGatheredRows(int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
                                  double[] c, int cOff, int ldc, boolean accumulate) {
         GemmArguments.checkGathered(m, n, k, a, aRows, b, bRows, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                clear(m, n, c, cOff, ldc);
-            }
-            return;
-        }
-        boolean byColumns = n >= m;
-        int unit = byColumns ? NR : MR;
-        int units = ((byColumns ? n : m) + unit - 1) / unit;
-        long flops = 2L * m * n * k;
-        int parts = (int) Math.min(Math.min(Parallelism.threads(), units), Math.max(1, flops / parallelFlops));
-        if (parts <= 1) {
-            blocked(true, false, m, n, k, a, 0, 0, aRows, b, 0, 0, bRows, c, cOff, ldc, 1, accumulate);
-            return;
-        }
-        Parallelism.run(parts, part -> {
-            int lo = Math.min(byColumns ? n : m, (int) ((long) units * part / parts) * unit);
-            int hi = Math.min(byColumns ? n : m, (int) ((long) units * (part + 1) / parts) * unit);
-            if (byColumns) {
-                blocked(true, false, m, hi - lo, k, a, 0, 0, aRows, b, lo, 0, bRows, c, cOff + lo, ldc, 1, accumulate);
-            } else {
-                blocked(true, false, hi - lo, n, k, a, lo, 0, aRows, b, 0, 0, bRows, c, cOff + lo * ldc, ldc, 1,
-                        accumulate);
-            }
-        });
+        split(m, n, k, c, cOff, ldc, accumulate, (r0, rows, c0, cols) ->
+                blocked(true, false, rows, cols, k, a, r0, 0, aRows, b, c0, 0, bRows, c, cOff + r0 * ldc + c0, ldc, 1,
+                        accumulate));
     }
 
     /**
