@@ -16,6 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * untouched, except the methods whose names end in {@code InPlace}, which modify the receiver and
  * say so. {@link #reshape}, {@link #slice} along axis 0 and {@link #row} return views that share
  * storage with the receiver (no copy); an in-place change through one is visible through the other.
+ * Every storage counts the in-place writes made through it ({@link #version()}), which is how the
+ * autodiff engine knows that a value saved for backward is still the one it saved.
  *
  * <p><b>Shapes</b> are always checked: an operation whose operands do not fit throws
  * {@link IllegalArgumentException} with a message naming every shape involved. A rank-0 tensor
@@ -33,17 +35,57 @@ public final class Tensor {
     private final int offset;
     private final int[] shape;
     private final int size;
+    /**
+     * The tensor that owns this storage's bookkeeping: this tensor for one made with its own
+     * storage (or for a part of a {@link #partition}), the original for a view.
+     */
+    private final Tensor base;
+
+    // Storage bookkeeping, used on bases only (see NOTE [ Versions ]).
+    /** Writes through this storage or a part of it. */
+    private int version;
+    /** Writes through this storage itself (not through a part). */
+    private int direct;
+    /** For a part of a partition: the base of the partitioned tensor; else null. */
+    private Tensor parent;
+    /** Whether this storage was partitioned already (a second partition gives plain views). */
+    private boolean partitioned;
+    /** See {@link #pin()}. */
+    private boolean pinned;
 
     private Tensor(double[] data, int offset, int[] shape) {
         this.data = data;
         this.offset = offset;
         this.shape = shape;
         this.size = Shape.size(shape);
+        this.base = this;
+    }
+
+    /** A view of {@code of}'s storage: it shares the storage's version. */
+    private Tensor(Tensor of, int offset, int[] shape) {
+        this.data = of.data;
+        this.offset = offset;
+        this.shape = shape;
+        this.size = Shape.size(shape);
+        this.base = of.base;
+    }
+
+    /** A part of a partition of {@code whole} (see {@link #partition}): a storage of its own within whole's. */
+    private Tensor(Tensor whole, int offset, int[] shape, boolean part) {
+        this.data = whole.data;
+        this.offset = offset;
+        this.shape = shape;
+        this.size = Shape.size(shape);
+        this.base = this;
+        this.parent = whole.base;
     }
 
     // ------------------------------------------------------------------ creation
 
-    /** Wraps {@code data} (not copied) as a tensor of the given shape. */
+    /**
+     * Wraps {@code data} (not copied) as a tensor of the given shape. The tensor counts its own
+     * writes ({@link #version()}); a second tensor wrapping the same array does not see them.
+     */
     public static Tensor wrap(double[] data, int... shape) {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
@@ -198,7 +240,8 @@ public final class Tensor {
     /**
      * The backing array. Elements {@code offset() .. offset() + size() - 1} are this tensor, in
      * row-major order. For kernels and zero-copy interop; writing to it changes this tensor and any
-     * view sharing its storage.
+     * view sharing its storage: call {@link #markWritten()} after such a write so that values saved
+     * for backward are known to have changed.
      */
     public double[] array() {
         return data;
@@ -237,11 +280,13 @@ public final class Tensor {
 
     /** Sets the element at a full index, in place. */
     public void setInPlace(double value, int... index) {
+        markWritten();
         data[offset + flatIndex(index)] = value;
     }
 
     /** Sets the element at a row-major flat position, in place. */
     public void setFlatInPlace(int i, double value) {
+        markWritten();
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("flat index " + i + " out of range for shape " + Shape.format(shape));
         }
@@ -269,10 +314,122 @@ public final class Tensor {
         return new Tensor(toArray(), 0, shape);
     }
 
+    // ------------------------------------------------------------------ versions and ownership
+
+    /*
+     * NOTE [ Versions ]
+     * Every storage counts the writes made through it: each method whose name ends in InPlace
+     * counts one, and so does markWritten() (for code that writes through array()). A view shares
+     * its storage's count, so a write through any view of a storage is a write to all of them. The
+     * autodiff engine records version() when an op saves a tensor for backward and compares it when
+     * backward reads it: a saved value changed in between is an error, never a silently wrong
+     * gradient (PyTorch's version counters).
+     *
+     * A partition splits a storage into disjoint consecutive parts, each counting its own writes: a
+     * write through one part is not a write to another part (they share no element), but it is a
+     * write to the whole, and a write through the whole (or any view of it) is a write to every part.
+     * So version() of a part is its own count plus the writes made directly through its ancestors,
+     * and the count of the whole includes the writes through its parts. Every term only grows, so
+     * version() changes exactly when a write that may have touched the tensor's elements happened.
+     */
+
+    /**
+     * The number of writes this tensor's elements may have received so far through in-place
+     * methods, views and {@link #markWritten()} (see NOTE [ Versions ] in the source). Equal
+     * versions at two times mean the elements did not change in between (writes through
+     * {@link #array()} without {@link #markWritten()} are not seen).
+     */
+    public int version() {
+        Tensor b = base;
+        int v = b.version;
+        for (Tensor p = b.parent; p != null; p = p.parent) {
+            v += p.direct;
+        }
+        return v;
+    }
+
+    /**
+     * Counts a write made through {@link #array()} (kernels, optimizers), so that a saved copy of
+     * this tensor's old version is known to be stale. The in-place methods count their writes
+     * themselves. Returns this.
+     */
+    public Tensor markWritten() {
+        Tensor b = base;
+        b.version++;
+        b.direct++;
+        for (Tensor p = b.parent; p != null; p = p.parent) {
+            p.version++;
+        }
+        return this;
+    }
+
+    /**
+     * Consecutive parts along axis 0 of {@code sizes[i]} rows each, as views of this tensor's
+     * storage (no copy) that count their writes separately: a write through one part is not a
+     * write to another, since they share no element (see NOTE [ Versions ] in the source). Writes
+     * through this tensor, or through any other view of its storage, still count for every part.
+     * Partitioning the same storage a second time gives parts that share its count, like plain
+     * slices. The sizes must add up to {@code dim(0)}.
+     */
+    public Tensor[] partition(int... sizes) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("partition needs rank >= 1, got shape []");
+        }
+        long total = 0;
+        for (int n : sizes) {
+            if (n < 0) {
+                throw new IllegalArgumentException("partition sizes must be non-negative, got " + Arrays.toString(sizes));
+            }
+            total += n;
+        }
+        if (total != shape[0]) {
+            throw new IllegalArgumentException("partition sizes " + Arrays.toString(sizes) + " add up to " + total
+                    + " but shape " + Shape.format(shape) + " has " + shape[0] + " rows");
+        }
+        int inner = shape[0] == 0 ? 0 : size / shape[0];
+        boolean own = !base.partitioned;
+        base.partitioned = true;
+        Tensor[] parts = new Tensor[sizes.length];
+        int at = offset;
+        for (int i = 0; i < sizes.length; i++) {
+            int[] s = shape.clone();
+            s[0] = sizes[i];
+            parts[i] = own ? new Tensor(this, at, s, true) : new Tensor(this, at, s);
+            at += sizes[i] * inner;
+        }
+        return parts;
+    }
+
+    /**
+     * Marks this tensor's storage as held by its owner (data, a model's parameters): the autodiff
+     * engine never decides on its own to write a result over a pinned storage (buffer donation).
+     * {@code Var.param} and {@code Var.constant} pin the tensors they are given. Returns this.
+     */
+    public Tensor pin() {
+        base.pinned = true;
+        return this;
+    }
+
+    /** Whether this tensor and {@code other} lie in the same array (views of one storage, or parts of one). */
+    public boolean sharesStorageWith(Tensor other) {
+        return other != null && data == other.data;
+    }
+
+    /** Whether this tensor's storage, or a storage it is a part of, is {@linkplain #pin() pinned}. */
+    public boolean isPinned() {
+        for (Tensor b = base; b != null; b = b.parent) {
+            if (b.pinned) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ in-place updates
 
     /** this += other (other broadcast to this shape), in place; returns this. */
     public Tensor addInPlace(Tensor other) {
+        markWritten();
         if (other.sameShape(this)) {
             double[] o = other.data;
             int oo = other.offset;
@@ -293,6 +450,7 @@ public final class Tensor {
 
     /** this += c (every element), in place; returns this. */
     public Tensor addInPlace(double c) {
+        markWritten();
         for (int i = 0; i < size; i++) {
             data[offset + i] += c;
         }
@@ -301,6 +459,7 @@ public final class Tensor {
 
     /** this += alpha * other (same shape), in place; returns this. */
     public Tensor addScaledInPlace(double alpha, Tensor other) {
+        markWritten();
         requireSameShape("addScaledInPlace", other);
         double[] o = other.data;
         int oo = other.offset;
@@ -328,6 +487,7 @@ public final class Tensor {
     }
 
     private Tensor matMulInPlace(Tensor a, boolean transposeA, Tensor b, boolean transposeB, boolean accumulate) {
+        markWritten();
         if (a.rank() != 2 || b.rank() != 2 || shape.length != 2) {
             throw new IllegalArgumentException("in-place matrix product needs matrices, got shapes "
                     + inPlaceProduct(a, transposeA, b, transposeB, accumulate));
@@ -353,6 +513,7 @@ public final class Tensor {
 
     /** this *= alpha, in place; returns this. */
     public Tensor scaleInPlace(double alpha) {
+        markWritten();
         for (int i = 0; i < size; i++) {
             data[offset + i] *= alpha;
         }
@@ -361,6 +522,7 @@ public final class Tensor {
 
     /** Copies {@code source} (same shape) into this tensor, in place; returns this. */
     public Tensor assignInPlace(Tensor source) {
+        markWritten();
         requireSameShape("assignInPlace", source);
         System.arraycopy(source.data, source.offset, data, offset, size);
         return this;
@@ -368,6 +530,7 @@ public final class Tensor {
 
     /** Sets every element to {@code value}, in place; returns this. */
     public Tensor fillInPlace(double value) {
+        markWritten();
         Arrays.fill(data, offset, offset + size, value);
         return this;
     }
@@ -469,6 +632,7 @@ public final class Tensor {
     }
 
     private Tensor activationInPlace(int kind) {
+        markWritten();
         activation(kind, data, offset);
         return this;
     }
@@ -774,7 +938,7 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot reshape " + Shape.format(shape) + " (" + size
                     + " elements) to " + Shape.format(s) + " (" + Shape.size(s) + " elements)");
         }
-        return new Tensor(data, offset, s);
+        return new Tensor(this, offset, s);
     }
 
     /** Swaps the last two axes (matrix transpose; a rank-1 or rank-0 tensor is copied unchanged). */
@@ -858,7 +1022,7 @@ public final class Tensor {
             outer *= shape[i];
         }
         if (a == 0) {
-            return new Tensor(data, offset + from * inner, out);
+            return new Tensor(this, offset + from * inner, out);
         }
         int chunk = (to - from) * inner;
         double[] d = new double[outer * chunk];
@@ -877,7 +1041,7 @@ public final class Tensor {
             throw new IllegalArgumentException("row " + i + " out of range for shape " + Shape.format(shape));
         }
         int[] out = Arrays.copyOfRange(shape, 1, shape.length);
-        return new Tensor(data, offset + i * Shape.size(out), out);
+        return new Tensor(this, offset + i * Shape.size(out), out);
     }
 
     /** Joins tensors along {@code axis}; all other dimensions must agree. */
