@@ -1,5 +1,7 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.autodiff.engine.Frames;
+import io.chainrule.autodiff.engine.Vertex;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -73,7 +75,7 @@ public final class Anomaly {
         }
     }
 
-    static void checkBackward(Node node, int input, Tensor grad) {
+    static void checkBackward(Vertex node, int input, Tensor grad) {
         int bad = grad.firstNonFinite();
         if (bad >= 0) {
             Throwable site = node.creationSite();
@@ -87,15 +89,6 @@ public final class Anomaly {
 
     /** The first stack frame outside chainrule's autodiff internals (tests count as user code). */
     static String userFrame(Throwable t) {
-        StackTraceElement[] frames = t.getStackTrace();
-        for (StackTraceElement e : frames) {
-            String c = e.getClassName();
-            boolean internal = c.startsWith("io.chainrule.autodiff.")
-                    && !c.endsWith("Test") && !c.endsWith("Properties") && !c.contains("Test$");
-            if (!internal) {
-                return e.toString();
-            }
-        }
-        return frames.length > 0 ? frames[frames.length - 1].toString() : "an unknown place";
+        return Frames.user(t);
     }
 }

@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
  * segment did not compute (an input or a captured value returned unchanged), which is returned as is. The segment must be a
  * deterministic function of its inputs, captured values and the thread's {@link Rng}.
  */
-public final class Checkpoint extends Node {
+public final class Checkpoint extends Op {
 
     /** A function from input values to output values, recomputable. */
     @FunctionalInterface
@@ -50,7 +50,7 @@ public final class Checkpoint extends Node {
     private final int[][] outputShapes;
 
     private Checkpoint(Segment segment, Var[] inputs, Rng.State rngState, Tensor[] forwardValues) {
-        super("checkpoint", inputs);
+        super("checkpoint", inputs, true);
         this.segment = segment;
         this.inputs = inputs.clone();
         this.rngState = rngState;
@@ -137,17 +137,21 @@ public final class Checkpoint extends Node {
     }
 
     @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
+    protected void backward(Gradients grads) {
+        PassGradients g = (PassGradients) grads;
         if (inputs == null) {
-            throw freedError();
+            saved(0); // freed: the error says so
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            saved(i); // the kept inputs are still the values the forward saw (else an error naming the input)
         }
         Var[] in = inputs.clone();
-        if (!engine.keepsAfterRun(this)) {
+        if (!g.keepsAfterRun()) {
             // NOTE [ Free the kept inputs before recomputing ]: the recomputation is the only use
             // of the kept inputs. Freeing them first keeps Memory honest while the segment is
             // recomputed: a nested checkpoint (or the segment's first op) saves the same input
             // tensors again, and without this they would be counted twice at the peak.
-            release();
+            g.releaseSaved();
         }
         Rng rng = Rng.current();
         Rng.State resume = rng.snapshot();
@@ -172,15 +176,15 @@ public final class Checkpoint extends Node {
             }
         }
         for (int i = 0; i < out.length; i++) {
-            if (gradOutputs[i] != null) {
-                engine.deliverFromCheckpoint(out[i], gradOutputs[i], engine.ownsRunningGradient(i));
+            Tensor grad = g.output(i);
+            if (grad != null) {
+                g.deliverTo(out[i], grad, g.owns(i));
             }
         }
     }
 
     @Override
-    protected void release() {
-        super.release();
+    void released() {
         inputs = null;
     }
 

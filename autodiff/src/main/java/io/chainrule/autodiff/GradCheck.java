@@ -315,7 +315,7 @@ public final class GradCheck {
             if (p == null) {
                 throw new IllegalArgumentException("parameter " + i + " is null");
             }
-            if (!(p.node instanceof Leaf)) {
+            if (!p.isParameter()) {
                 throw new IllegalArgumentException("parameter " + i + " (" + p.describe() + ") is not a parameter "
                         + "(Var.param): only parameters have gradients to check");
             }

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.autodiff.engine.Vertex;
 import io.chainrule.core.Shape;
 
 import java.util.ArrayDeque;
@@ -49,51 +50,50 @@ public final class GraphDot {
             sb.append("  v0 [shape=box, label=\"").append(escape(label(root.name(), root.shape()))).append("\"];\n");
             return sb.append("}\n").toString();
         }
-        // collect nodes iteratively
-        Map<Node, Integer> ids = new IdentityHashMap<>();
-        List<Node> nodes = new ArrayList<>();
-        Deque<Node> stack = new ArrayDeque<>();
+        // collect vertices iteratively
+        Map<Vertex, Integer> ids = new IdentityHashMap<>();
+        List<Vertex> nodes = new ArrayList<>();
+        Deque<Vertex> stack = new ArrayDeque<>();
         stack.push(root.node);
         while (!stack.isEmpty()) {
-            Node n = stack.pop();
+            Vertex n = stack.pop();
             if (ids.containsKey(n)) {
                 continue;
             }
             ids.put(n, ids.size());
             nodes.add(n);
-            for (Node m : n.next) {
+            for (int i = 0; i < n.inputCount(); i++) {
+                Vertex m = n.producer(i);
                 if (m != null && !ids.containsKey(m)) {
                     stack.push(m);
                 }
             }
         }
-        nodes.sort(Comparator.comparingLong(n -> n.id));
+        nodes.sort(Comparator.comparingLong(Vertex::id));
         int constants = 0;
-        for (Node n : nodes) {
+        for (Vertex n : nodes) {
             int id = ids.get(n);
-            if (n instanceof Leaf) {
-                String l = n.outputLabels != null && n.outputLabels[0] != null ? n.outputLabels[0]
-                        : Shape.format(n.outputShape(0));
+            if (n.isLeaf()) {
+                String l = n.outputLabel(0) != null ? n.outputLabel(0) : Shape.format(n.outputShape(0));
                 sb.append("  v").append(id).append("_0 [shape=box, style=filled, fillcolor=\"#c8c8c8\", label=\"")
                         .append(escape(l)).append("\"];\n");
                 continue;
             }
             sb.append("  op").append(id).append(" [shape=circle, label=\"").append(escape(n.name())).append("\"];\n");
             for (int s = 0; s < n.outputCount(); s++) {
-                String l = n.outputLabels != null && s < n.outputLabels.length && n.outputLabels[s] != null
-                        ? n.outputLabels[s] : Shape.format(n.outputShape(s));
+                String l = n.outputLabel(s) != null ? n.outputLabel(s) : Shape.format(n.outputShape(s));
                 sb.append("  v").append(id).append('_').append(s).append(" [shape=box, label=\"").append(escape(l))
                         .append("\"];\n");
                 sb.append("  op").append(id).append(" -> v").append(id).append('_').append(s).append(";\n");
             }
-            for (int i = 0; i < n.next.length; i++) {
-                Node in = n.next[i];
+            for (int i = 0; i < n.inputCount(); i++) {
+                Vertex in = n.producer(i);
                 if (in != null) {
-                    sb.append("  v").append(ids.get(in)).append('_').append(n.nextSlot[i]).append(" -> op").append(id)
+                    sb.append("  v").append(ids.get(in)).append('_').append(n.producerSlot(i)).append(" -> op").append(id)
                             .append(";\n");
-                } else if (n.constantLabels != null && n.constantLabels[i] != null) {
+                } else if (n.constantLabel(i) != null) {
                     String c = "c" + (constants++);
-                    sb.append("  ").append(c).append(" [shape=box, label=\"").append(escape(n.constantLabels[i]))
+                    sb.append("  ").append(c).append(" [shape=box, label=\"").append(escape(n.constantLabel(i)))
                             .append("\"];\n");
                     sb.append("  ").append(c).append(" -> op").append(id).append(";\n");
                 }

@@ -1,12 +1,10 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.autodiff.engine.Vertex;
+import io.chainrule.autodiff.engine.Walk;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -22,26 +20,32 @@ import java.util.function.Consumer;
  *       when grad mode is on ({@link NoGrad}) and at least one input requires a gradient.</li>
  * </ul>
  *
- * <p>A Var's value is never changed by operations; optimizers update parameters in place. The one
- * exception is asked for explicitly: a value {@linkplain #donate() donated} to the op that reads
- * it first, which may then write its own result over it (and reading it afterwards is an error).
+ * <p>A Var's value is never changed by operations; optimizers update parameters in place (a graph
+ * that saved the old value then refuses to differentiate: see {@link Op#saved}). The one exception
+ * is asked for explicitly: a value {@linkplain #donate() donated} to the op that reads it first,
+ * which may then write its own result over it (and reading it afterwards is an error).
  * Graphs are not thread-safe: build and differentiate one graph on one thread at a time (distinct
  * graphs may run concurrently; parameters shared between them receive gradients from both).
  */
 public final class Var {
-    private final Tensor value;
-    /** The producing node (a {@link Leaf} for parameters), or null for values without gradient. */
-    final Node node;
+    private static final int DONATED = 1;
+    private static final int OVERWRITTEN = 2;
+    private static final int FORBIDDEN = 4;
+
+    final Tensor value;
+    /** The graph record of the op that produced this value (a leaf's for a parameter), or null for values without gradient. */
+    final Vertex node;
     /** Which output of {@link #node} this is. */
     final int slot;
+    /** The gradient kept by {@link #retainGrad()} (a parameter's lives in its leaf). */
     private Tensor grad;
     private String name;
-    /** Whether the first op to read the value may overwrite it ({@link #donate}); cleared by any read. */
-    private boolean donated;
-    /** The op that overwrote the donated value, once it has (reading the value is then an error). */
-    private String overwrittenBy;
+    /** DONATED, OVERWRITTEN, FORBIDDEN: any set bit sends {@link #value()} the slow way. */
+    private int flags;
+    /** The op that overwrote a donated value, or why reads are forbidden. */
+    private String note;
 
-    Var(Tensor value, Node node, int slot) {
+    Var(Tensor value, Vertex node, int slot) {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null");
         }
@@ -55,22 +59,32 @@ public final class Var {
         return param(value, null);
     }
 
-    /** A named parameter (the name appears in error messages, reports and graph drawings). */
+    /**
+     * A named parameter (the name appears in error messages, reports and graph drawings). The
+     * value is {@linkplain Tensor#pin() pinned}: it belongs to the model.
+     */
     public static Var param(Tensor value, String name) {
         if (value == null) {
             throw new IllegalArgumentException("parameter value must not be null" + (name == null ? "" : " (" + name + ")"));
         }
-        Leaf leaf = new Leaf(value.shape());
-        Var v = new Var(value, leaf, 0);
-        leaf.bind(v);
-        v.name = name;
-        leaf.outputLabels = new String[] {name};
-        return v;
+        return new Var(value.pin(), name);
     }
 
-    /** A value with no gradient path. */
+    /** A parameter's Var, with its leaf. */
+    private Var(Tensor value, String name) {
+        this.value = value;
+        this.node = Vertex.leaf(this, value.shape());
+        this.slot = 0;
+        this.name = name;
+        node.setOutputLabel(0, name);
+    }
+
+    /** A value with no gradient path (data, targets); the value is {@linkplain Tensor#pin() pinned}: it belongs to the caller. */
     public static Var constant(Tensor value) {
-        return new Var(value, null, 0);
+        if (value == null) {
+            throw new IllegalArgumentException("value must not be null");
+        }
+        return new Var(value.pin(), null, 0);
     }
 
     /** A rank-0 constant. */
@@ -80,67 +94,105 @@ public final class Var {
 
     /** A named constant. */
     public static Var constant(Tensor value, String name) {
-        Var v = new Var(value, null, 0);
+        Var v = constant(value);
         v.name = name;
         return v;
+    }
+
+    /** An op's result computed without recording: no gradient path, and not pinned (the op made it). */
+    static Var computed(Tensor value) {
+        return new Var(value, null, 0);
     }
 
     // ------------------------------------------------------------------ state
 
     /** The forward value. */
     public Tensor value() {
-        if (donated || overwrittenBy != null) {
-            return readDonated();
+        if (flags != 0) {
+            return checkedValue();
         }
         return value;
     }
 
-    private Tensor readDonated() {
-        if (overwrittenBy != null) {
+    private Tensor checkedValue() {
+        if ((flags & FORBIDDEN) != 0) {
+            throw new IllegalStateException(describe() + " was read where reading it is forbidden: " + note);
+        }
+        if ((flags & OVERWRITTEN) != 0) {
             throw new IllegalStateException("the value of " + (name == null ? "this Var" : "'" + name + "'")
-                    + " was donated to '" + overwrittenBy + "', which wrote its result over it; it can no longer be read");
+                    + " was donated to '" + note + "', which wrote its result over it; it can no longer be read");
         }
-        donated = false; // read before any op claimed it: someone may hold it now, so no op may overwrite it
+        flags &= ~DONATED; // read before any op claimed it: someone may hold it now, so no op may overwrite it
         return value;
     }
 
     /**
-     * Donates this value's storage to the first op that consumes it (buffer donation, as in JAX):
-     * an op that can compute its result in place, such as {@link Ops#addMatMul} accumulating into
+     * Offers this value's storage to the first op that reads it (buffer donation, as in JAX): an
+     * op that can compute its result in place, such as {@link Ops#addMatMul} accumulating into
      * {@code c}, then writes over it instead of allocating a buffer. Reading the value before that
-     * op ({@link #value()}, or any op that reads it) withdraws the donation; reading it after
-     * raises an error naming the op, so a mistake is loud, never a silent wrong value. Gradients
-     * are unaffected: backward never reads a donated value. Call it only for a value whose storage
-     * nothing else holds, a buffer an op made for it alone and nothing has read yet (the
-     * recurrent layers donate each step's slice of their hoisted input projection). Returns this.
+     * op ({@link #value()}, or any op that reads it) withdraws the offer; reading it after raises an
+     * error naming the op, so a mistake is loud, never a silent wrong value. Gradients are
+     * unaffected: backward never reads a donated value.
+     *
+     * <p>The offer is taken only for storage nobody else holds: it is refused (this returns false)
+     * for a {@linkplain Tensor#isPinned() pinned} value, which is any parameter, any data given to
+     * {@link #constant}, anything an op saved for backward, and any view of those. The recurrent
+     * unroll donates each step's slice of its hoisted input projection this way.
+     *
+     * @return whether the value was donated
      */
-    public Var donate() {
-        if (node instanceof Leaf) {
-            throw new IllegalArgumentException("a parameter's value cannot be donated" + (name == null ? "" : " (" + name + ")"));
+    public boolean donate() {
+        if (node != null && node.isLeaf() || (flags & OVERWRITTEN) != 0 || value.isPinned()) {
+            return false;
         }
-        if (overwrittenBy == null) {
-            donated = true;
-        }
-        return this;
+        flags |= DONATED;
+        return true;
     }
 
     /**
-     * For ops: when this value is donated and unread, hands over its tensor for {@code op} to
-     * write its result over (reading the Var afterwards raises an error naming {@code op});
-     * otherwise returns null and the op must allocate as usual.
+     * For {@link Op#overwritable}: when this value is donated and unread, hands over its tensor for
+     * {@code op} to write its result over (reading it afterwards raises an error naming
+     * {@code op}); otherwise null.
      */
-    public Tensor claimDonated(String op) {
-        if (!donated) {
+    Tensor claimDonated(String op) {
+        if ((flags & DONATED) == 0 || (flags & FORBIDDEN) != 0) {
             return null;
         }
-        donated = false;
-        overwrittenBy = op;
+        flags = (flags & ~DONATED) | OVERWRITTEN;
+        note = op;
         return value;
+    }
+
+    /**
+     * Forbids reading this value until the returned scope is closed: {@link #value()}, and so any
+     * op given this Var, then throws an {@link IllegalStateException} that says {@code why}. For
+     * code that hands a computation substitutes for some values (per-step aliases of parameters)
+     * and must know the originals are not read behind its back. Not for values shared with other
+     * threads while the scope is open.
+     */
+    public ReadsForbidden forbidReads(String why) {
+        if ((flags & FORBIDDEN) != 0) {
+            throw new IllegalStateException("reads of " + describe() + " are already forbidden: " + note);
+        }
+        String before = note;
+        flags |= FORBIDDEN;
+        note = why;
+        return () -> {
+            flags &= ~FORBIDDEN;
+            note = before;
+        };
+    }
+
+    /** The scope of {@link #forbidReads}: closing it allows reads again. */
+    @FunctionalInterface
+    public interface ReadsForbidden extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The accumulated gradient, or null if no gradient has reached this value since {@link #zeroGrad()}. */
     public Tensor grad() {
-        return grad;
+        return node != null && node.isLeaf() ? node.grad() : grad;
     }
 
     /** The shape of the value (a copy). */
@@ -155,12 +207,17 @@ public final class Var {
 
     /** True for parameters and constants: values not produced by a recorded operation. */
     public boolean isLeaf() {
-        return node == null || node instanceof Leaf;
+        return node == null || node.isLeaf();
     }
 
-    /** The recorded operation that produced this value, or null for leaves. */
-    public Node creator() {
-        return node instanceof Leaf ? null : node;
+    /** True for a parameter ({@link #param}). */
+    public boolean isParameter() {
+        return node != null && node.isLeaf();
+    }
+
+    /** The recorded operation that produced this value, or null for parameters and constants. */
+    public Op creator() {
+        return node == null || node.isLeaf() ? null : (Op) node.owner();
     }
 
     /** The name given with {@link #named} or {@link #param(Tensor, String)}, or null. */
@@ -171,18 +228,19 @@ public final class Var {
     /** Sets this value's name (for messages and drawings); returns this. */
     public Var named(String newName) {
         this.name = newName;
-        if (node != null && !(node instanceof Leaf)) {
-            if (node.outputLabels == null) {
-                node.outputLabels = new String[Math.max(1, node.outputCount())];
-            }
-            node.outputLabels[slot] = newName;
+        if (node != null) {
+            node.setOutputLabel(slot, newName);
         }
         return this;
     }
 
     /** Forgets the accumulated gradient. */
     public void zeroGrad() {
-        grad = null;
+        if (node != null && node.isLeaf()) {
+            node.setGrad(null);
+        } else {
+            grad = null;
+        }
     }
 
     /** Replaces the accumulated gradient (used by clipping and by optimizers' tests). */
@@ -191,15 +249,14 @@ public final class Var {
             throw new IllegalArgumentException("gradient of shape " + Shape.format(newGrad.shape())
                     + " does not match " + describe() + " of shape " + Shape.format(value.shape()));
         }
-        grad = newGrad;
+        if (node != null && node.isLeaf()) {
+            node.setGrad(newGrad);
+        } else {
+            grad = newGrad;
+        }
     }
 
-    /** Sets the gradient to a fresh tensor nobody else holds (no copy). */
-    void takeGrad(Tensor fresh) {
-        grad = fresh;
-    }
-
-    void accumulateGrad(Tensor g) {
+    private void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = g.copy();
         } else {
@@ -241,7 +298,9 @@ public final class Var {
             throw new IllegalArgumentException("seed gradient of shape " + Shape.format(seed.shape())
                     + " does not match " + describe() + " of shape " + Shape.format(value.shape()));
         }
-        Backward.run(this, seed, retainGraph);
+        try (NoGrad scope = NoGrad.enter()) {
+            Walk.run(node, slot, seed, retainGraph, Anomaly.isEnabled(), new OpRunner());
+        }
     }
 
     /**
@@ -249,23 +308,8 @@ public final class Var {
      * differentiating (for a graph built but not needed). Iterative; parameters are untouched.
      */
     public void releaseGraph() {
-        if (node == null) {
-            return;
-        }
-        Deque<Node> stack = new ArrayDeque<>();
-        Set<Node> seen = new HashSet<>();
-        stack.push(node);
-        while (!stack.isEmpty()) {
-            Node n = stack.pop();
-            if (!seen.add(n)) {
-                continue;
-            }
-            n.release();
-            for (Node m : n.next) {
-                if (m != null) {
-                    stack.push(m);
-                }
-            }
+        if (node != null) {
+            Vertex.releaseAll(node, new OpRunner());
         }
     }
 
@@ -274,7 +318,7 @@ public final class Var {
      * passes, accumulated like a parameter's. Returns this.
      */
     public Var retainGrad() {
-        if (node != null && !(node instanceof Leaf)) {
+        if (node != null && !node.isLeaf()) {
             node.addHook(slot, this::accumulateGrad);
         }
         return this;
@@ -373,9 +417,8 @@ public final class Var {
     }
 
     String describe() {
-        String what = name != null ? "'" + name + "'" : node == null ? "a constant"
-                : node instanceof Leaf ? "a parameter" : "the output of '" + node.name() + "'";
-        return what;
+        return name != null ? "'" + name + "'" : node == null ? "a constant"
+                : node.isLeaf() ? "a parameter" : "the output of '" + node.name() + "'";
     }
 
     @Override

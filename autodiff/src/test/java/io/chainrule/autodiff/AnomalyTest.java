@@ -12,18 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AnomalyTest {
 
     /** Identity forward whose backward turns the gradient into NaN: a bug only backward shows. */
-    static final class PoisonedBackward extends Node {
+    static final class PoisonedBackward extends Op {
         private PoisonedBackward(Var x) {
             super("poisoned", x);
         }
 
         static Var apply(Var x) {
-            return recording(x) ? new PoisonedBackward(x).output(x.value()) : Var.constant(x.value());
+            return new PoisonedBackward(x).output(x.value());
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {g.mul(Double.NaN)};
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
+            grads.set(0, g.mul(Double.NaN));
         }
     }
 

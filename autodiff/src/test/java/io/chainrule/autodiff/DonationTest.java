@@ -65,7 +65,8 @@ class DonationTest {
 
     @Test
     void anOpThatReadsTheValueFirstWithdrawsTheDonation() {
-        Var c = Var.param(C.copy(), "x").mul(1.0).donate();
+        Var c = Var.param(C.copy(), "x").mul(1.0);
+        assertTrue(c.donate());
         Tensor t = c.tanh().value();
         Var y = Ops.addMatMul(c, Var.constant(H), false, Var.constant(W), true);
         assertTrue(c.value().bitwiseEquals(C), "c is unchanged after tanh read it and addmm used it");
@@ -75,7 +76,8 @@ class DonationTest {
 
     @Test
     void readingAfterTheOverwriteNamesTheOp() {
-        Var c = Var.param(C.copy(), "x").mul(1.0).donate();
+        Var c = Var.param(C.copy(), "x").mul(1.0);
+        assertTrue(c.donate());
         Ops.addMatMul(c, Var.constant(H), false, Var.constant(W), true, Activation.SIGMOID);
         IllegalStateException e = assertThrows(IllegalStateException.class, c::value);
         assertTrue(e.getMessage().contains("addmm+sigmoid") && e.getMessage().contains("donated"), e.getMessage());
@@ -86,15 +88,27 @@ class DonationTest {
     @Test
     void aRowBiasIsNotWrittenOver() {
         Tensor bias = TestTensors.uniform(4, -1, 1, 5);
-        Var c = Var.param(bias.copy(), "b").mul(1.0).donate();
+        Var c = Var.param(bias.copy(), "b").mul(1.0);
+        assertTrue(c.donate());
         Var y = Ops.addMatMul(c, Var.constant(H), false, Var.constant(W), true);
         assertTrue(c.value().bitwiseEquals(bias), "a row bias is broadcast into a new buffer, not claimed");
         assertEquals(3, y.shape()[0]);
     }
 
     @Test
-    void aParameterCannotBeDonated() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Var.param(C.copy(), "w_hh").donate());
-        assertTrue(e.getMessage().contains("parameter") && e.getMessage().contains("w_hh"), e.getMessage());
+    void storageSomeoneHoldsIsNeverDonated() {
+        Tensor data = C.copy();
+        assertFalse(Var.param(data, "w_hh").donate(), "a parameter");
+        assertFalse(Var.constant(data.copy()).donate(), "data");
+        // a view of data (a cell whose prepared inputs are its inputs, reshaped): written over, it would change the caller's tensor
+        Var view = Ops.reshape(Var.constant(data), 5, 3);
+        assertFalse(view.donate(), "a view of data");
+        Var fresh = Ops.reshape(Var.param(data, "p").mul(1.0), 5, 3);
+        assertTrue(fresh.donate(), "a view of an op's own result");
+        // a value an op saved for backward
+        Var y = Var.param(C.copy(), "q").mul(1.0).tanh();
+        assertFalse(y.donate(), "tanh saved its output");
+        Ops.addMatMul(view, Var.constant(Tensor.randn(7, 1.0, 5, 2)), false, Var.constant(Tensor.randn(8, 1.0, 2, 3)), false);
+        assertTrue(data.bitwiseEquals(C), "the caller's tensor is unchanged");
     }
 }

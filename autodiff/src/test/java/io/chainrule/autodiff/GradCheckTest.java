@@ -21,7 +21,7 @@ class GradCheckTest {
     // ------------------------------------------------------------------ deliberately wrong ops
 
     /** y = tanh(x) whose backward is 1 % too large: dx = 1.01 · g ⊙ (1 - y²). */
-    static final class SloppyTanh extends Node {
+    static final class SloppyTanh extends Op {
         private SloppyTanh(Var x, Tensor y) {
             super("sloppy_tanh", x);
             save(y);
@@ -29,18 +29,19 @@ class GradCheckTest {
 
         static Var apply(Var x) {
             Tensor y = x.value().tanh();
-            return recording(x) ? new SloppyTanh(x, y).output(y) : Var.constant(y);
+            return new SloppyTanh(x, y).output(y);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
             Tensor y = saved(0);
-            return new Tensor[] {g.mul(Tensor.ones(y.shape()).sub(y.mul(y))).mul(1.01)};
+            grads.set(0, g.mul(Tensor.ones(y.shape()).sub(y.mul(y))).mul(1.01));
         }
     }
 
     /** y = x · exp(x) whose backward drops the product rule's second term: dx = g ⊙ exp(x). */
-    static final class ForgetfulXExpX extends Node {
+    static final class ForgetfulXExpX extends Op {
         private ForgetfulXExpX(Var x) {
             super("x_exp_x", x);
             save(x.value());
@@ -48,12 +49,13 @@ class GradCheckTest {
 
         static Var apply(Var x) {
             Tensor y = x.value().mul(x.value().exp());
-            return recording(x) ? new ForgetfulXExpX(x).output(y) : Var.constant(y);
+            return new ForgetfulXExpX(x).output(y);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {g.mul(saved(0).exp())};
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
+            grads.set(0, g.mul(saved(0).exp()));
         }
     }
 
@@ -61,7 +63,7 @@ class GradCheckTest {
      * y = Σ c ⊙ x for fixed weights c; backward is right except 1 % off on entries whose weight
      * is below 1e-3 (an error hiding in the small entries of a gradient).
      */
-    static final class WrongOnSmallEntries extends Node {
+    static final class WrongOnSmallEntries extends Op {
         private final Tensor c;
 
         private WrongOnSmallEntries(Var x, Tensor c) {
@@ -71,13 +73,14 @@ class GradCheckTest {
 
         static Var apply(Var x, Tensor c) {
             Tensor y = x.value().mul(c).sum();
-            return recording(x) ? new WrongOnSmallEntries(x, c).output(y) : Var.constant(y);
+            return new WrongOnSmallEntries(x, c).output(y);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
             Tensor d = c.map(w -> Math.abs(w) < 1e-3 ? 1.01 * w : w);
-            return new Tensor[] {d.mul(g)};
+            grads.set(0, d.mul(g));
         }
     }
 

@@ -130,43 +130,26 @@ class StagedInPlaceTest {
     }
 
     /**
-     * Splits [2B, H] into its two row halves with its parts' gradients joined, and doubles each
-     * part's gradient in place (as a node may do with buffers the engine owns) before passing the
-     * joined buffer on: x's gradient is twice a plain split's.
+     * Splits [2B, H] into its two row halves with its parts' gradients joined, and doubles the
+     * joined gradient in place (an op may change what {@code joinedOutputs} gives it) before
+     * handing it over: x's gradient is twice a plain split's.
      */
-    private static final class HalvesDoubled extends Node {
-        private final int[] inShape;
-
+    private static final class HalvesDoubled extends Op {
         private HalvesDoubled(Var x) {
             super("halves-doubled", x);
-            this.inShape = x.shape();
         }
 
         static Var[] apply(Var x) {
             int half = x.shape()[0] / 2;
-            return new HalvesDoubled(x).outputs(x.value().slice(0, 0, half), x.value().slice(0, half, 2 * half));
+            Tensor v = x.value();
+            return new HalvesDoubled(x).outputParts(v, v.slice(0, 0, half), v.slice(0, half, 2 * half));
         }
 
         @Override
-        protected int[] joinedGradientShape() {
-            return inShape;
-        }
-
-        @Override
-        protected Tensor joinedGradientPart(Tensor joined, int slot) {
-            int half = inShape[0] / 2;
-            return joined.slice(0, slot * half, (slot + 1) * half);
-        }
-
-        @Override
-        protected void run(Tensor[] gradOutputs, Backward engine) {
-            for (int s = 0; s < gradOutputs.length; s++) {
-                if (!mayOverwriteGradient(engine, s)) {
-                    throw new AssertionError("the engine owns a joined part's gradient");
-                }
-                gradOutputs[s].scaleInPlace(2.0);
-            }
-            deliverGradient(engine, 0, takeJoinedGradient());
+        protected void backward(Gradients grads) {
+            Tensor joined = grads.joinedOutputs();
+            joined.scaleInPlace(2.0);
+            grads.set(0, joined);
         }
     }
 

@@ -36,7 +36,7 @@ class StagedWeightGradientTest {
         Var w = Var.param(Tensor.randn(seed, 1.0, m, n));
         Tensor earlier = Tensor.randn(seed + 1, 1.0, m, n);
         if (earlierGradient) {
-            w.accumulateGrad(earlier);
+            w.setGrad(earlier.copy());
         }
         List<Tensor> cs = new ArrayList<>();
         List<Tensor> xs = new ArrayList<>();

@@ -58,7 +58,7 @@ public final class TestTensors {
      * Asserts, when grad mode is on (the recorded call of a gradient check), that {@code y} was
      * produced by a recorded {@code op}, so that a property cannot pass without exercising it.
      */
-    public static Var recorded(Var y, Class<? extends Node> op) {
+    public static Var recorded(Var y, Class<? extends Op> op) {
         if (GradMode.isEnabled()) {
             assertTrue(op.isInstance(y.creator()), () -> "expected the output of " + op.getSimpleName() + " but got "
                     + (y.creator() == null ? "no recorded op" : y.creator().name()));

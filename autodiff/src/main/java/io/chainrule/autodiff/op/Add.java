@@ -1,7 +1,7 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
@@ -9,7 +9,7 @@ import io.chainrule.core.Tensor;
  * {@code y = a + b} with broadcasting. Backward: {@code da = sumTo(g, shape(a))},
  * {@code db = sumTo(g, shape(b))}. Saves nothing.
  */
-public final class Add extends Node {
+public final class Add extends Op {
     private final int[] aShape;
     private final int[] bShape;
 
@@ -20,17 +20,18 @@ public final class Add extends Node {
     }
 
     public static Var apply(Var a, Var b) {
-        Tensor y = a.value().add(b.value());
-        Anomaly.checkForward("add", y);
-        return recording(a, b) ? new Add(a, b).output(y) : Var.constant(y);
+        return new Add(a, b).output(a.value().add(b.value()));
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {
-            needsInputGrad(0) ? reduce(g, aShape) : null,
-            needsInputGrad(1) ? reduce(g, bShape) : null
-        };
+    protected void backward(Gradients grads) {
+        Tensor g = grads.output();
+        if (needsInputGrad(0)) {
+            grads.set(0, reduce(g, aShape));
+        }
+        if (needsInputGrad(1)) {
+            grads.set(1, reduce(g, bShape));
+        }
     }
 
     /** The gradient summed down to an operand's shape; the same tensor when no axis was broadcast. */

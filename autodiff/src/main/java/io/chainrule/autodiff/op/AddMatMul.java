@@ -1,9 +1,8 @@
 package io.chainrule.autodiff.op;
 
 import io.chainrule.autodiff.Activation;
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Backward;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
@@ -25,7 +24,7 @@ import io.chainrule.core.Tensor;
  * <p>A {@linkplain Var#donate() donated} c of the product's shape is accumulated into where it
  * lies instead of into a copy: the same values, with no new buffer.
  */
-public final class AddMatMul extends Node {
+public final class AddMatMul extends Op {
     private final boolean ta;
     private final boolean tb;
     private final int aIndex;
@@ -33,25 +32,19 @@ public final class AddMatMul extends Node {
     private final int[] cShape;
     private final Activation then;
 
-    private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb, Activation then, Tensor y) {
+    private AddMatMul(Var c, Var a, boolean ta, Var b, boolean tb, Activation then) {
         super(nameOf(then), c, a, b);
         this.cShape = c.shape();
         this.ta = ta;
         this.tb = tb;
         this.then = then;
-        int next = 0;
-        if (then != Activation.IDENTITY) {
-            save(y); // saved(0)
-            next++;
-        }
+        int next = then != Activation.IDENTITY ? 1 : 0; // saved(0) is y, saved once it is computed
         int ai = -1;
         int bi = -1;
         if (needsInputGrad(2)) {
-            save(a);
             ai = next++;
         }
         if (needsInputGrad(1)) {
-            save(b);
             bi = next;
         }
         this.aIndex = ai;
@@ -89,8 +82,9 @@ public final class AddMatMul extends Node {
                     + " is neither [" + n + "] nor the shape of the product of " + Shape.format(av.shape()) + (transposeA ? "ᵀ" : "") + " and "
                     + Shape.format(bv.shape()) + (transposeB ? "ᵀ" : "") + ", of shape [" + m + ", " + n + "]");
         }
+        AddMatMul op = new AddMatMul(c, a, transposeA, b, transposeB, then);
         // a donated c is accumulated into where it lies (no copy, no new buffer): the same values
-        Tensor y = rowBias ? null : c.claimDonated(nameOf(then));
+        Tensor y = rowBias ? null : op.overwritable(0);
         if (y == null) {
             Tensor cv = c.value();
             y = rowBias ? cv.broadcastTo(m, n) : cv.copy();
@@ -101,43 +95,55 @@ public final class AddMatMul extends Node {
         } else if (then == Activation.SIGMOID) {
             y.sigmoidInPlace();
         }
-        Anomaly.checkForward("addmm", y);
-        return recording(c, a, b) ? new AddMatMul(c, a, transposeA, b, transposeB, then, y).output(y)
-                : Var.constant(y);
+        op.saveFor(y, a, b);
+        return op.output(y);
+    }
+
+    /** Saves y (with an activation), then A if B needs a gradient and B if A does, in the order {@link #aIndex} and {@link #bIndex} say. */
+    private void saveFor(Tensor y, Var a, Var b) {
+        if (then != Activation.IDENTITY) {
+            save(y);
+        }
+        if (aIndex >= 0) {
+            save(a);
+        }
+        if (bIndex >= 0) {
+            save(b);
+        }
     }
 
     @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
-        Tensor g = gradOutputs[0];
+    protected void backward(Gradients grads) {
+        Tensor g = grads.output();
         if (then != Activation.IDENTITY) {
-            // written where c's gradient is collected when the engine offers it (a split part):
+            // computed where c's gradient is collected when the engine offers it (a split part):
             // then c's gradient costs no copy
             Tensor into = needsInputGrad(0) && cShape.length == 2 && g.hasShape(cShape)
-                    ? gradientDestination(engine, 0) : null;
-            g = derivative(g, into != null ? into : mayOverwriteGradient(engine, 0) ? g : null);
+                    ? grads.destinationInPlace(0) : grads.overwritableOutput();
+            g = derivative(g, into);
         }
         if (needsInputGrad(0)) {
-            deliverGradient(engine, 0, Add.reduce(g, cShape));
+            grads.set(0, Add.reduce(g, cShape));
         }
         if (needsInputGrad(1)) {
             Tensor b = saved(bIndex);
             if (!ta) {
-                deliverProduct(engine, 1, g, false, b, !tb);   // dA = g · op(B)ᵀ
+                grads.addProduct(1, g, false, b, !tb);   // dA = g · op(B)ᵀ
             } else {
-                deliverProduct(engine, 1, b, tb, g, true);     // dA = op(B) · gᵀ
+                grads.addProduct(1, b, tb, g, true);     // dA = op(B) · gᵀ
             }
         }
         if (needsInputGrad(2)) {
             Tensor a = saved(aIndex);
             if (!tb) {
-                deliverProduct(engine, 2, a, !ta, g, false);   // dB = op(A)ᵀ · g
+                grads.addProduct(2, a, !ta, g, false);   // dB = op(A)ᵀ · g
             } else {
-                deliverProduct(engine, 2, g, true, a, ta);     // dB = gᵀ · op(A)
+                grads.addProduct(2, g, true, a, ta);     // dB = gᵀ · op(A)
             }
         }
     }
 
-    /** {@code g ⊙ f'(y)} into {@code into} (g itself) or a new tensor when it is null: the backward of {@link Tanh} or {@link Sigmoid}. */
+    /** {@code g ⊙ f'(y)} into {@code into} (which may be g itself): the backward of {@link Tanh} or {@link Sigmoid}. */
     private Tensor derivative(Tensor g, Tensor into) {
         return then == Activation.TANH ? Tanh.gradient(saved(0), g, into) : Sigmoid.gradient(saved(0), g, into);
     }

@@ -1,12 +1,11 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 
 /** Expands x to a larger shape by broadcasting. Backward: {@code dx = sumTo(g, shape(x))}. Saves nothing. */
-public final class BroadcastTo extends Node {
+public final class BroadcastTo extends Op {
     private final int[] inShape;
 
     private BroadcastTo(Var x) {
@@ -15,12 +14,11 @@ public final class BroadcastTo extends Node {
     }
 
     public static Var apply(Var x, int... shape) {
-        Tensor y = x.value().broadcastTo(shape);
-        return recording(x) ? new BroadcastTo(x).output(y) : Var.constant(y);
+        return new BroadcastTo(x).output(x.value().broadcastTo(shape));
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.sumTo(inShape)};
+    protected void backward(Gradients grads) {
+        grads.set(0, grads.output().sumTo(inShape));
     }
 }

@@ -1,16 +1,16 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
 
 /**
  * Joins inputs along one axis. Backward: the gradient sliced back into the inputs' ranges.
  * Saves nothing.
  */
-public final class Concat extends Node {
+public final class Concat extends Op {
     private final int axis;
     private final int[] sizes;
 
@@ -34,19 +34,18 @@ public final class Concat extends Node {
         for (int i = 0; i < xs.length; i++) {
             sizes[i] = values[i].dim(a);
         }
-        return recording(xs) ? new Concat(xs, a, sizes).output(y) : Var.constant(y);
+        return new Concat(xs.clone(), a, sizes).output(y);
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        Tensor[] out = new Tensor[sizes.length];
+    protected void backward(Gradients grads) {
+        Tensor g = grads.output();
         int pos = 0;
         for (int i = 0; i < sizes.length; i++) {
             if (needsInputGrad(i)) {
-                out[i] = g.slice(axis, pos, pos + sizes[i]);
+                grads.set(i, g.slice(axis, pos, pos + sizes[i]));
             }
             pos += sizes[i];
         }
-        return out;
     }
 }

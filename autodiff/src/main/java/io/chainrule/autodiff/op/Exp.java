@@ -1,12 +1,12 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
 /** {@code y = exp(x)}. Backward: {@code dx = g ⊙ y}. Saves y. */
-public final class Exp extends Node {
+public final class Exp extends Op {
     private Exp(Var x, Tensor y) {
         super("exp", x);
         save(y);
@@ -14,12 +14,11 @@ public final class Exp extends Node {
 
     public static Var apply(Var x) {
         Tensor y = x.value().exp();
-        Anomaly.checkForward("exp", y);
-        return recording(x) ? new Exp(x, y).output(y) : Var.constant(y);
+        return new Exp(x, y).output(y);
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.mul(saved(0))};
+    protected void backward(Gradients grads) {
+        grads.set(0, grads.output().mul(saved(0)));
     }
 }

@@ -1,8 +1,7 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Backward;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
@@ -16,7 +15,7 @@ import io.chainrule.core.Tensor;
  * transposed forms follow by transposing these. Saves B only if A needs a gradient and A only if
  * B does (a data input x in {@code W·x} keeps x, never a copy of W).
  */
-public final class MatMul extends Node {
+public final class MatMul extends Op {
     private final boolean ta;
     private final boolean tb;
     private final int[] aShape;
@@ -53,42 +52,42 @@ public final class MatMul extends Node {
 
     public static Var apply(Var a, boolean transposeA, Var b, boolean transposeB) {
         Tensor c = a.value().matmul(transposeA, b.value(), transposeB);
-        Anomaly.checkForward("matmul", c);
-        return recording(a, b) ? new MatMul(a, transposeA, b, transposeB, c.shape()).output(c) : Var.constant(c);
+        return new MatMul(a, transposeA, b, transposeB, c.shape()).output(c);
     }
 
     /**
-     * The matrix case (both operands rank 2) hands each gradient to the engine as a product, so
-     * a parameter's gradient is accumulated by the kernel in place (one fused pass, no temporary);
-     * the other cases go through {@link #backward(Tensor)}.
+     * The matrix case (both operands rank 2) hands each gradient over as a product, so a
+     * parameter's gradient is accumulated by the kernel in place (one fused pass, no temporary).
      */
     @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
+    protected void backward(Gradients grads) {
         if (aShape.length != 2 || bShape.length != 2) {
-            super.run(gradOutputs, engine);
+            Tensor[] d = general(grads.output());
+            grads.set(0, d[0]);
+            grads.set(1, d[1]);
             return;
         }
-        Tensor dc = gradOutputs[0];
+        Tensor dc = grads.output();
         if (needsInputGrad(0)) {
             Tensor b = saved(bIndex);
             if (!ta) {
-                deliverProduct(engine, 0, dc, false, b, !tb);   // dA = dC · op(B)ᵀ
+                grads.addProduct(0, dc, false, b, !tb);   // dA = dC · op(B)ᵀ
             } else {
-                deliverProduct(engine, 0, b, tb, dc, true);     // dA = op(B) · dCᵀ
+                grads.addProduct(0, b, tb, dc, true);     // dA = op(B) · dCᵀ
             }
         }
         if (needsInputGrad(1)) {
             Tensor a = saved(aIndex);
             if (!tb) {
-                deliverProduct(engine, 1, a, !ta, dc, false);   // dB = op(A)ᵀ · dC
+                grads.addProduct(1, a, !ta, dc, false);   // dB = op(A)ᵀ · dC
             } else {
-                deliverProduct(engine, 1, dc, true, a, ta);     // dB = dCᵀ · op(A)
+                grads.addProduct(1, dc, true, a, ta);     // dB = dCᵀ · op(A)
             }
         }
     }
 
-    @Override
-    protected Tensor[] backward(Tensor g) {
+    /** Batched and vector operands: both gradients (null where not needed). */
+    private Tensor[] general(Tensor g) {
         // Promote rank-1 operands to matrices so one set of rules covers every case.
         boolean aVec = aShape.length == 1;
         boolean bVec = bShape.length == 1;

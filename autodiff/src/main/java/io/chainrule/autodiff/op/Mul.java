@@ -1,7 +1,7 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
@@ -9,7 +9,7 @@ import io.chainrule.core.Tensor;
  * {@code y = a ⊙ b} (elementwise, with broadcasting). Backward: {@code da = sumTo(g ⊙ b)},
  * {@code db = sumTo(g ⊙ a)}. Saves b only if a needs a gradient, and a only if b does.
  */
-public final class Mul extends Node {
+public final class Mul extends Op {
     private final int[] aShape;
     private final int[] bShape;
     private final int bIndex;
@@ -30,19 +30,17 @@ public final class Mul extends Node {
     }
 
     public static Var apply(Var a, Var b) {
-        Tensor y = a.value().mul(b.value());
-        Anomaly.checkForward("mul", y);
-        return recording(a, b) ? new Mul(a, b).output(y) : Var.constant(y);
+        return new Mul(a, b).output(a.value().mul(b.value()));
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        Tensor da = needsInputGrad(0) ? reduce(g.mul(saved(bIndex)), aShape) : null;
-        Tensor db = needsInputGrad(1) ? reduce(g.mul(saved(0)), bShape) : null;
-        return new Tensor[] {da, db};
-    }
-
-    private static Tensor reduce(Tensor g, int[] shape) {
-        return Add.reduce(g, shape);
+    protected void backward(Gradients grads) {
+        Tensor g = grads.output();
+        if (needsInputGrad(0)) {
+            grads.set(0, Add.reduce(g.mul(saved(bIndex)), aShape));
+        }
+        if (needsInputGrad(1)) {
+            grads.set(1, Add.reduce(g.mul(saved(0)), bShape));
+        }
     }
 }

@@ -1,24 +1,21 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 
 /** {@code y = -x}. Backward: {@code dx = -g}. Saves nothing. */
-public final class Neg extends Node {
+public final class Neg extends Op {
     private Neg(Var x) {
         super("neg", x);
     }
 
     public static Var apply(Var x) {
-        Tensor y = x.value().neg();
-        Anomaly.checkForward("neg", y);
-        return recording(x) ? new Neg(x).output(y) : Var.constant(y);
+        return new Neg(x).output(x.value().neg());
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.neg()};
+    protected void backward(Gradients grads) {
+        grads.set(0, grads.output().neg());
     }
 }

@@ -1,15 +1,14 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 
 /**
  * Reorders axes: output axis i is input axis {@code perm[i]}. Backward: the gradient permuted by
  * the inverse permutation. Saves nothing.
  */
-public final class Permute extends Node {
+public final class Permute extends Op {
     private final int[] inverse;
 
     private Permute(Var x, int[] perm) {
@@ -21,8 +20,7 @@ public final class Permute extends Node {
     }
 
     public static Var apply(Var x, int... perm) {
-        Tensor y = x.value().permute(perm);
-        return recording(x) ? new Permute(x, perm.clone()).output(y) : Var.constant(y);
+        return new Permute(x, perm.clone()).output(x.value().permute(perm));
     }
 
     /** Swaps the last two axes (identity for rank below 2). */
@@ -41,7 +39,7 @@ public final class Permute extends Node {
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.permute(inverse)};
+    protected void backward(Gradients grads) {
+        grads.set(0, grads.output().permute(inverse));
     }
 }

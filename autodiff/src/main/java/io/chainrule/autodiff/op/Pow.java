@@ -1,7 +1,7 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
@@ -10,7 +10,7 @@ import io.chainrule.core.Tensor;
  * {@code dx = g · p · x^(p-1)}, and {@code dx = 0} for {@code p = 0} (a constant; the formula
  * would give {@code 0 · 0^(-1) = NaN} at {@code x = 0}). Saves x.
  */
-public final class Pow extends Node {
+public final class Pow extends Op {
     private final double p;
 
     private Pow(Var x, double p) {
@@ -20,9 +20,7 @@ public final class Pow extends Node {
     }
 
     public static Var apply(Var x, double p) {
-        Tensor y = x.value().pow(p);
-        Anomaly.checkForward("pow", y);
-        return recording(x) ? new Pow(x, p).output(y) : Var.constant(y);
+        return new Pow(x, p).output(x.value().pow(p));
     }
 
     /** The constant exponent. */
@@ -31,11 +29,13 @@ public final class Pow extends Node {
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
+    protected void backward(Gradients grads) {
         Tensor x = saved(0);
         if (p == 0) {
-            return new Tensor[] {Tensor.zeros(x.shape())};
+            grads.set(0, Tensor.zeros(x.shape()));
+            return;
         }
+        Tensor g = grads.output();
         double[] gx = new double[x.size()];
         double[] xd = x.array();
         double[] gd = g.array();
@@ -47,6 +47,6 @@ public final class Pow extends Node {
             double d = q == 1 ? xi : q == 0 ? 1.0 : q == -2 ? 1.0 / (xi * xi) : Math.pow(xi, q);
             gx[i] = gd[go + i] * p * d;
         }
-        return new Tensor[] {Tensor.wrap(gx, x.shape())};
+        grads.set(0, Tensor.wrap(gx, x.shape()));
     }
 }

@@ -1,7 +1,7 @@
 package io.chainrule.autodiff.op;
 
 import io.chainrule.autodiff.Checkpoint;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Op;
 
 import java.util.List;
 
@@ -15,7 +15,7 @@ public final class Primitives {
     }
 
     /** Every primitive op, in the order of {@code Ops}. */
-    public static final List<Class<? extends Node>> ALL = List.of(
+    public static final List<Class<? extends Op>> ALL = List.of(
             Add.class, Mul.class, Neg.class, Pow.class, Exp.class, Log.class,
             Tanh.class, Sigmoid.class, Relu.class,
             Sum.class, Reshape.class, Permute.class, Slice.class, Split.class, Concat.class, BroadcastTo.class,

@@ -1,12 +1,12 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
 /** {@code y = max(x, 0)}. Backward: {@code dx = g ⊙ [x > 0]} (0 at the kink). Saves y. */
-public final class Relu extends Node {
+public final class Relu extends Op {
     private Relu(Var x, Tensor y) {
         super("relu", x);
         save(y);
@@ -14,13 +14,13 @@ public final class Relu extends Node {
 
     public static Var apply(Var x) {
         Tensor y = x.value().relu();
-        Anomaly.checkForward("relu", y);
-        return recording(x) ? new Relu(x, y).output(y) : Var.constant(y);
+        return new Relu(x, y).output(y);
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
+    protected void backward(Gradients grads) {
         Tensor y = saved(0);
+        Tensor g = grads.output();
         double[] out = new double[y.size()];
         double[] yd = y.array();
         double[] gd = g.array();
@@ -29,6 +29,6 @@ public final class Relu extends Node {
         for (int i = 0; i < out.length; i++) {
             out[i] = yd[yo + i] > 0 ? gd[go + i] : 0.0;
         }
-        return new Tensor[] {Tensor.wrap(out, y.shape())};
+        grads.set(0, Tensor.wrap(out, y.shape()));
     }
 }

@@ -1,12 +1,11 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 
 /** The same elements in a new shape (a view). Backward: the gradient reshaped back. Saves nothing. */
-public final class Reshape extends Node {
+public final class Reshape extends Op {
     private final int[] inShape;
 
     private Reshape(Var x) {
@@ -15,12 +14,11 @@ public final class Reshape extends Node {
     }
 
     public static Var apply(Var x, int... shape) {
-        Tensor y = x.value().reshape(shape);
-        return recording(x) ? new Reshape(x).output(y) : Var.constant(y);
+        return new Reshape(x).output(x.value().reshape(shape));
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.reshape(inShape)};
+    protected void backward(Gradients grads) {
+        grads.set(0, grads.output().reshape(inShape));
     }
 }

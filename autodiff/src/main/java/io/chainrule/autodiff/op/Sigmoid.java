@@ -1,13 +1,15 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Backward;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
-/** {@code y = 1 / (1 + exp(-x))}. Backward: {@code dx = g ⊙ y ⊙ (1 - y)}. Saves y. */
-public final class Sigmoid extends Node {
+/**
+ * {@code y = 1 / (1 + exp(-x))}. Backward: {@code dx = g ⊙ y ⊙ (1 - y)}, computed element by
+ * element (so the engine may let it overwrite g). Saves y.
+ */
+public final class Sigmoid extends Op {
     private Sigmoid(Var x, Tensor y) {
         super("sigmoid", x);
         save(y);
@@ -15,33 +17,19 @@ public final class Sigmoid extends Node {
 
     public static Var apply(Var x) {
         Tensor y = x.value().sigmoid();
-        Anomaly.checkForward("sigmoid", y);
-        return recording(x) ? new Sigmoid(x, y).output(y) : Var.constant(y);
-    }
-
-    /** Writes the input gradient over the output gradient when the engine allows (one buffer less a step). */
-    @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
-        Tensor g = gradOutputs[0];
-        deliverGradient(engine, 0, derivative(g, mayOverwriteGradient(engine, 0) ? g : null));
+        return new Sigmoid(x, y).output(y);
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {derivative(g, null)};
-    }
-
-    /** The input gradient, into {@code into} (g itself) or a new tensor when it is null. */
-    private Tensor derivative(Tensor g, Tensor into) {
-        return gradient(saved(0), g, into);
+    protected void backward(Gradients grads) {
+        grads.set(0, gradient(saved(0), grads.output(), grads.destinationInPlace(0)));
     }
 
     /**
-     * The input gradient given the output y and the output gradient g, into {@code into} or a new
-     * tensor when it is null; also the backward of {@link AddMatMul} with this activation.
+     * {@code g ⊙ y ⊙ (1 - y)} into {@code out} (which may be g itself), given the output y and the
+     * output gradient g; also the backward of {@link AddMatMul} with this activation. Returns out.
      */
-    static Tensor gradient(Tensor y, Tensor g, Tensor into) {
-        Tensor out = into != null ? into : Tensor.zerosLike(y);
+    static Tensor gradient(Tensor y, Tensor g, Tensor out) {
         double[] od = out.array();
         double[] yd = y.array();
         double[] gd = g.array();
@@ -53,6 +41,6 @@ public final class Sigmoid extends Node {
             double v = yd[yo + i];
             od[oo + i] = gd[go + i] * v * (1.0 - v);
         }
-        return out;
+        return out.markWritten();
     }
 }

@@ -1,16 +1,16 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
 
 /**
  * Elements {@code from .. to-1} along one axis. Backward: a zero tensor of the input shape with
  * the gradient written into that range. Saves nothing.
  */
-public final class Slice extends Node {
+public final class Slice extends Op {
     private final int[] inShape;
     private final int axis;
     private final int from;
@@ -25,12 +25,12 @@ public final class Slice extends Node {
     public static Var apply(Var x, int axis, int from, int to) {
         Tensor y = x.value().slice(axis, from, to);
         int a = Shape.axis(axis, x.value().rank());
-        return recording(x) ? new Slice(x, a, from).output(y) : Var.constant(y);
+        return new Slice(x, a, from).output(y);
     }
 
     @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {scatter(g, inShape, axis, from)};
+    protected void backward(Gradients grads) {
+        grads.set(0, scatter(grads.output(), inShape, axis, from));
     }
 
     /** A zero tensor of {@code shape} with {@code part} written at {@code from} along {@code axis}. */

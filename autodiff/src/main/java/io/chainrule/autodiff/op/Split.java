@@ -1,7 +1,7 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Backward;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
@@ -9,32 +9,24 @@ import io.chainrule.core.Tensor;
 import java.util.Arrays;
 
 /**
- * Splits x along one axis into consecutive parts of the given sizes, as one multi-output node
+ * Splits x along one axis into consecutive parts of the given sizes, as one multi-output op
  * ({@code unstack} is the split into size-1 parts with that axis removed). Backward joins the
  * parts' gradients (zeros for parts that received none) into one tensor of x's shape: one copy,
- * however many parts — where k separate slices would each scatter into a full-size zero tensor.
- * Along axis 0 the parts are views of x (no copy), and their gradients are joined by the engine
- * as they arrive ({@link #joinedGradientShape}), so backward passes the joined buffer on with no
- * copy at all. Saves nothing.
+ * however many parts, where k separate slices would each scatter into a full-size zero tensor.
+ * Along axis 0 the parts are views of x (no copy), each counting its in-place writes apart from
+ * the others ({@link Tensor#partition}), and backward takes their gradients already joined
+ * ({@link Gradients#joinedOutputs()}): no copy at all. Saves nothing.
  */
-public final class Split extends Node {
+public final class Split extends Op {
     private final int axis;
     private final int[] sizes;
     private final int[] inShape;
-    private final boolean squeeze;
-    /** Where each part starts along the axis. */
-    private final int[] starts;
 
-    private Split(Var x, int axis, int[] sizes, boolean squeeze) {
-        super(squeeze ? "unstack" : "split", x);
+    private Split(Var x, int axis, int[] sizes, String name) {
+        super(name, x);
         this.axis = axis;
         this.sizes = sizes;
-        this.starts = new int[sizes.length];
-        for (int i = 1; i < sizes.length; i++) {
-            starts[i] = starts[i - 1] + sizes[i - 1];
-        }
         this.inShape = x.shape();
-        this.squeeze = squeeze;
     }
 
     /** Parts of {@code sizes[i]} elements along {@code axis}; the sizes must add up to that dimension. */
@@ -66,24 +58,15 @@ public final class Split extends Node {
 
     private static Var[] build(Var x, int a, int[] sizes, boolean squeeze) {
         Tensor v = x.value();
-        Tensor[] parts = new Tensor[sizes.length];
+        Split op = new Split(x, a, sizes, squeeze ? "unstack" : "split");
+        Tensor[] parts = a == 0 ? v.partition(sizes) : new Tensor[sizes.length];
         int pos = 0;
         for (int i = 0; i < sizes.length; i++) {
-            Tensor p = v.slice(a, pos, pos + sizes[i]);
-            if (squeeze) {
-                p = p.reshape(dropAxis(p.shape(), a));
-            }
-            parts[i] = p;
+            Tensor p = a == 0 ? parts[i] : v.slice(a, pos, pos + sizes[i]);
+            parts[i] = squeeze ? p.reshape(dropAxis(p.shape(), a)) : p;
             pos += sizes[i];
         }
-        if (!recording(x)) {
-            Var[] out = new Var[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                out[i] = Var.constant(parts[i]);
-            }
-            return out;
-        }
-        return new Split(x, a, sizes, squeeze).outputs(parts);
+        return a == 0 ? op.outputParts(v, parts) : op.outputs(parts);
     }
 
     private static int[] dropAxis(int[] shape, int a) {
@@ -96,27 +79,12 @@ public final class Split extends Node {
         return out;
     }
 
-    /** Along axis 0 each part is a contiguous slice of x, so the engine joins the parts' gradients in x's shape. */
     @Override
-    protected int[] joinedGradientShape() {
-        return axis == 0 ? inShape : null;
-    }
-
-    @Override
-    protected Tensor joinedGradientPart(Tensor joined, int slot) {
-        int from = starts[slot];
-        Tensor part = joined.slice(0, from, from + sizes[slot]);
-        return squeeze ? part.reshape(dropAxis(part.shape(), 0)) : part;
-    }
-
-    @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
-        Tensor joined = takeJoinedGradient();
-        deliverGradient(engine, 0, joined != null ? joined : backward(gradOutputs)[0]);
-    }
-
-    @Override
-    protected Tensor[] backward(Tensor[] gradOutputs) {
+    protected void backward(Gradients grads) {
+        if (axis == 0) {
+            grads.set(0, grads.joinedOutputs());
+            return;
+        }
         // Join the parts' gradients directly, treating missing parts as zeros.
         double[] out = new double[Shape.size(inShape)];
         int inner = 1;
@@ -130,7 +98,7 @@ public final class Split extends Node {
         int rowLen = inShape[axis] * inner;
         int pos = 0;
         for (int p = 0; p < sizes.length; p++) {
-            Tensor g = gradOutputs[p];
+            Tensor g = grads.output(p);
             int chunk = sizes[p] * inner;
             if (g != null) {
                 double[] src = g.array();
@@ -141,6 +109,6 @@ public final class Split extends Node {
             }
             pos += chunk;
         }
-        return new Tensor[] {Tensor.wrap(out, inShape)};
+        grads.set(0, Tensor.wrap(out, inShape));
     }
 }

@@ -1,16 +1,16 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Anomaly;
-import io.chainrule.autodiff.Backward;
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Gradients;
+import io.chainrule.autodiff.Op;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 
 /**
  * Sum over a set of axes ({@code keepDims} keeps them with size 1). Backward: the gradient,
- * reshaped to keep the reduced axes, broadcast back to the input shape. Saves nothing.
+ * reshaped to keep the reduced axes, broadcast back to the input shape (a one-element gradient,
+ * as a sequence loss takes at each step, handed over as a constant). Saves nothing.
  */
-public final class Sum extends Node {
+public final class Sum extends Op {
     private final int[] inShape;
     private final int[] keptShape;
 
@@ -24,32 +24,24 @@ public final class Sum extends Node {
     public static Var apply(Var x, int[] axes, boolean keepDims) {
         Tensor kept = x.value().sum(axes, true);
         Tensor y = keepDims ? kept : x.value().sum(axes, false);
-        Anomaly.checkForward("sum", y);
-        return recording(x) ? new Sum(x, kept.shape()).output(y) : Var.constant(y);
+        return new Sum(x, kept.shape()).output(y);
     }
 
     /** Sum of all elements, rank 0. */
     public static Var all(Var x) {
         Tensor y = x.value().sum();
-        Anomaly.checkForward("sum", y);
         int[] kept = new int[x.value().rank()];
         java.util.Arrays.fill(kept, 1);
-        return recording(x) ? new Sum(x, kept).output(y) : Var.constant(y);
+        return new Sum(x, kept).output(y);
     }
 
-    /** A one-element gradient (a sum of everything, as a sequence loss takes each step) is not materialized. */
     @Override
-    protected void run(Tensor[] gradOutputs, Backward engine) {
-        Tensor g = gradOutputs[0];
+    protected void backward(Gradients grads) {
+        Tensor g = grads.output();
         if (g.size() == 1) {
-            deliverFilled(engine, 0, g.array()[g.offset()]);
+            grads.fill(0, g.array()[g.offset()]);
         } else {
-            deliverGradient(engine, 0, backward(g)[0]);
+            grads.set(0, g.reshape(keptShape).broadcastTo(inShape));
         }
-    }
-
-    @Override
-    protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.reshape(keptShape).broadcastTo(inShape)};
     }
 }

@@ -1,6 +1,6 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Op;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -14,5 +14,5 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Covers {
-    Class<? extends Node>[] value();
+    Class<? extends Op>[] value();
 }

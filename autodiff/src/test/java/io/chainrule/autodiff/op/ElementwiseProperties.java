@@ -149,7 +149,7 @@ class ElementwiseProperties {
         checkBinary(Mul.class, Ops::mul, shape, constant, seed);
     }
 
-    private static void checkBinary(Class<? extends io.chainrule.autodiff.Node> op, BinaryOperator<Var> f,
+    private static void checkBinary(Class<? extends io.chainrule.autodiff.Op> op, BinaryOperator<Var> f,
                                     int[] shape, int constant, long seed) {
         Random random = new Random(seed);
         Tensor a = uniform(random.nextLong(), -2, 2, TestTensors.broadcastOperand(shape, random));

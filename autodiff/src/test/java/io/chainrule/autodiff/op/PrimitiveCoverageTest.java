@@ -1,6 +1,6 @@
 package io.chainrule.autodiff.op;
 
-import io.chainrule.autodiff.Node;
+import io.chainrule.autodiff.Op;
 import net.jqwik.api.Example;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -33,9 +33,9 @@ class PrimitiveCoverageTest {
 
     @Test
     void everyPrimitiveHasAGradientProperty() throws IOException, URISyntaxException {
-        Map<Class<? extends Node>, List<String>> covered = coveringMethods();
+        Map<Class<? extends Op>, List<String>> covered = coveringMethods();
         List<String> missing = new ArrayList<>();
-        for (Class<? extends Node> op : Primitives.ALL) {
+        for (Class<? extends Op> op : Primitives.ALL) {
             if (!covered.containsKey(op)) {
                 missing.add(op.getName());
             }
@@ -45,20 +45,20 @@ class PrimitiveCoverageTest {
 
     @Test
     void coversNamesOnlyPrimitives() throws IOException, URISyntaxException {
-        Set<Class<? extends Node>> strays = new LinkedHashSet<>(coveringMethods().keySet());
+        Set<Class<? extends Op>> strays = new LinkedHashSet<>(coveringMethods().keySet());
         Primitives.ALL.forEach(strays::remove);
         assertTrue(strays.isEmpty(), () -> "@Covers names classes missing from Primitives.ALL: " + strays);
     }
 
     @Test
     void theScanFindsThePropertiesOfThisPackage() throws IOException, URISyntaxException {
-        Map<Class<? extends Node>, List<String>> covered = coveringMethods();
+        Map<Class<? extends Op>, List<String>> covered = coveringMethods();
         assertFalse(covered.isEmpty());
         assertEquals(List.of("ElementwiseProperties.tanhGradientMatchesFiniteDifferences"), covered.get(Tanh.class));
     }
 
     /** Each class named by a {@link Covers} on a property or example, with the methods naming it. */
-    private static Map<Class<? extends Node>, List<String>> coveringMethods() throws IOException, URISyntaxException {
+    private static Map<Class<? extends Op>, List<String>> coveringMethods() throws IOException, URISyntaxException {
         Path root = Paths.get(PrimitiveCoverageTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> classNames;
         try (Stream<Path> files = Files.walk(root)) {
@@ -68,7 +68,7 @@ class PrimitiveCoverageTest {
                     .filter(n -> n.startsWith("io.chainrule.autodiff."))
                     .collect(Collectors.toList());
         }
-        Map<Class<? extends Node>, List<String>> covered = new HashMap<>();
+        Map<Class<? extends Op>, List<String>> covered = new HashMap<>();
         for (String name : classNames) {
             Class<?> c;
             try {
@@ -83,7 +83,7 @@ class PrimitiveCoverageTest {
                 }
                 assertTrue(m.isAnnotationPresent(Property.class) || m.isAnnotationPresent(Example.class),
                         () -> c.getSimpleName() + "." + m.getName() + " is marked @Covers but is not a property or example");
-                for (Class<? extends Node> op : covers.value()) {
+                for (Class<? extends Op> op : covers.value()) {
                     covered.computeIfAbsent(op, k -> new ArrayList<>()).add(c.getSimpleName() + "." + m.getName());
                 }
             }

@@ -1,0 +1,77 @@
+package io.chainrule.autodiff.engine;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Arrays of gradient buffers the engine allocated and no longer needs, by length, kept on the
+ * thread across passes for the next buffers of that length: a recurrent layer's backward then
+ * cycles through two warm [B, H] buffers, as hand-written BPTT does, and the joined gradient of
+ * its inputs is the same array every pass, instead of fresh (cold, zeroed) memory each time.
+ *
+ * <p>Bounded: arrays shorter than {@link #MIN_LENGTH} are not kept, at most {@link #PER_LENGTH}
+ * of one length, at most {@link #MAX_DOUBLES} doubles (64 MiB) a thread in all.
+ * {@link #release()} drops the calling thread's arrays. A kept array's contents are left over:
+ * whoever takes one overwrites it before reading it.
+ */
+public final class BufferPool {
+    /** Arrays shorter than this are not kept (a scalar's buffer costs less than keeping it). */
+    public static final int MIN_LENGTH = 64;
+    /** At most this many arrays of one length are kept. */
+    public static final int PER_LENGTH = 4;
+    /** At most this many doubles are kept on a thread, all lengths together (2^23 doubles, 64 MiB). */
+    public static final long MAX_DOUBLES = 1L << 23;
+
+    private static final ThreadLocal<BufferPool> THREAD = ThreadLocal.withInitial(BufferPool::new);
+
+    private final Map<Integer, ArrayDeque<double[]>> byLength = new HashMap<>();
+    private long doubles;
+
+    private BufferPool() {
+    }
+
+    /** This thread's pool. */
+    static BufferPool current() {
+        return THREAD.get();
+    }
+
+    /** Drops the arrays kept on the calling thread. */
+    public static void release() {
+        BufferPool p = THREAD.get();
+        p.byLength.clear();
+        p.doubles = 0;
+    }
+
+    /** The doubles kept on the calling thread. */
+    public static long keptDoubles() {
+        return THREAD.get().doubles;
+    }
+
+    /** Keeps {@code a} for reuse, within the bounds. */
+    void keep(double[] a) {
+        if (a.length >= MIN_LENGTH && doubles + a.length <= MAX_DOUBLES) {
+            ArrayDeque<double[]> free = byLength.computeIfAbsent(a.length, n -> new ArrayDeque<>());
+            if (free.size() < PER_LENGTH) {
+                free.push(a);
+                doubles += a.length;
+            }
+        }
+    }
+
+    /** A kept array of {@code length} (its contents are left over), or null. */
+    double[] take(int length) {
+        ArrayDeque<double[]> free = byLength.get(length);
+        double[] a = free == null ? null : free.poll();
+        if (a != null) {
+            doubles -= a.length;
+        }
+        return a;
+    }
+
+    /** A kept array of {@code length}, or a new one. */
+    double[] takeOrNew(int length) {
+        double[] a = take(length);
+        return a != null ? a : new double[length];
+    }
+}
