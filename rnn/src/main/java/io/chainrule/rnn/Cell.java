@@ -36,21 +36,12 @@ public interface Cell {
     /**
      * The input-only part of every step, computed for all steps at once: maps the inputs
      * [T, B, D] to what {@link #step} receives at each step (the result's slice t). The default
-     * returns the inputs unchanged.
+     * returns the inputs unchanged. The result belongs to the unroll: when it is a value the cell
+     * computed (not the inputs' own storage), a step may write its result over its slice once it
+     * has read it, so do not keep it.
      */
     default Var prepareInputs(Var inputs, Params params) {
         return inputs;
-    }
-
-    /**
-     * True if {@link #prepareInputs} always returns a tensor made for the purpose that nothing
-     * else holds (a product, never the inputs or a view of them). {@link Unroll} may then donate
-     * each step's slice to the step ({@code Var.donate}), so a step that accumulates into it
-     * ({@code Ops.addMatMul(input, h, ..., W, ...)}) writes its result there instead of into a
-     * copy. False by default.
-     */
-    default boolean preparedInputsAreOwn() {
-        return false;
     }
 
     /** One step: the prepared input of step t (x_t by default) and the previous state give the next state. */

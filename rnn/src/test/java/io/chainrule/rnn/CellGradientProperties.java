@@ -49,9 +49,13 @@ public class CellGradientProperties {
             }
         }
 
+        /** The step loss: the output layer's mean squared error against the targets of step t. */
+        public StepLoss stepLoss() {
+            return (t, h) -> Losses.mse(head.apply(h), Var.constant(y.row(t)));
+        }
+
         public Var loss(BpttStrategy strategy) {
-            return Unroll.loss(cell, Var.constant(x), initial,
-                    (t, h) -> Losses.mse(head.apply(h), Var.constant(y.row(t))), strategy).loss();
+            return Unroll.loss(cell, Var.constant(x), initial, stepLoss(), strategy).loss();
         }
     }
 

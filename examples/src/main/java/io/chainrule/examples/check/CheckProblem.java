@@ -5,6 +5,7 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.rnn.State;
+import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Unroll;
 import io.chainrule.rnn.bptt.BpttStrategy;
 
@@ -56,9 +57,13 @@ public final class CheckProblem {
         return parameters;
     }
 
+    /** l_t = mse(o_t, y_t). */
+    public StepLoss stepLoss() {
+        return (t, h) -> Losses.mse(model.output().apply(h), Var.constant(targets.row(t)));
+    }
+
     /** L under {@code strategy}, recomputed from the current parameter values. */
     public Var loss(BpttStrategy strategy) {
-        return Unroll.loss(model.cell(), inputs, initial,
-                (t, h) -> Losses.mse(model.output().apply(h), Var.constant(targets.row(t))), strategy).loss();
+        return Unroll.loss(model.cell(), inputs, initial, stepLoss(), strategy).loss();
     }
 }

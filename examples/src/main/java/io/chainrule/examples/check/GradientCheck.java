@@ -1,8 +1,10 @@
 package io.chainrule.examples.check;
 
 import io.chainrule.autodiff.GradCheck;
-import io.chainrule.rnn.bptt.BpttStrategy;
+import io.chainrule.autodiff.Var;
 import io.chainrule.rnn.bptt.SurrogateObjective;
+
+import java.util.function.Supplier;
 
 /**
  * Checks a cell's BPTT gradients under a strategy against central finite differences
@@ -21,10 +23,10 @@ public final class GradientCheck {
      */
     public static CheckResult run(CheckProblem problem, String cell, CheckedStrategy strategy, int steps,
                                   double tolerance, boolean trueObjective) {
-        BpttStrategy checked = trueObjective ? strategy.strategy()
-                : SurrogateObjective.forGradCheck(strategy.strategy(), problem.model().cell(), problem.inputs(),
-                problem.initial());
-        GradCheck.Report report = GradCheck.check(() -> problem.loss(checked), problem.parameters());
+        Supplier<Var> loss = trueObjective ? () -> problem.loss(strategy.strategy())
+                : SurrogateObjective.loss(problem.model().cell(), problem.inputs(), problem.initial(), problem.stepLoss(),
+                strategy.strategy());
+        GradCheck.Report report = GradCheck.check(loss, problem.parameters());
         return new CheckResult(cell, strategy.spec(), steps, report.maxRelativeError(), report.passed(tolerance),
                 rawError(report));
     }

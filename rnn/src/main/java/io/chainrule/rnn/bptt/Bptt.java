@@ -38,7 +38,15 @@ public final class Bptt {
      * {@code Schedule.budget(...)}. Bitwise the same gradients as {@link #full()}.
      */
     public static BpttStrategy checkpointed(Schedule schedule) {
-        return new CheckpointedBptt(schedule);
+        return new CheckpointedBptt(FullBptt.INSTANCE, schedule);
+    }
+
+    /**
+     * {@code strategy}'s gradient (its scales, so its cuts and draws) with activations recomputed
+     * per {@code schedule} instead of stored: bitwise the gradients of {@code strategy} itself.
+     */
+    public static BpttStrategy checkpointed(BpttStrategy strategy, Schedule schedule) {
+        return new CheckpointedBptt(strategy, schedule);
     }
 
     /** The ξ_t drawn by the last unroll of a randomized strategy. */

@@ -1,26 +1,20 @@
 package io.chainrule.rnn.bptt;
 
-/** Full BPTT: the whole unroll is differentiated; gradients flow back to the initial state. */
+import java.util.Arrays;
+
+/** Full BPTT: the whole unroll is differentiated; gradients flow back to the initial state (ξ_t = 1 everywhere). */
 final class FullBptt implements BpttStrategy {
     static final FullBptt INSTANCE = new FullBptt();
 
     @Override
-    public Carry unroll(Chain chain, Carry start, int steps) {
-        Carry c = start;
-        for (int t = 0; t < steps; t++) {
-            c = chain.step(t, c);
-        }
-        return c;
+    public double[] gradientScales(int steps) {
+        double[] xi = new double[steps];
+        Arrays.fill(xi, 1.0);
+        return xi;
     }
 
     @Override
     public String name() {
         return "full";
-    }
-
-    /** Each step runs once, in order. */
-    @Override
-    public boolean runsEachStepOnce() {
-        return true;
     }
 }

@@ -1,14 +1,12 @@
 package io.chainrule.rnn.bptt;
 
-import io.chainrule.autodiff.Ops;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
 import java.util.Arrays;
 
 /**
- * Randomized truncation (Tallec and Ollivier 2017). Before step t the state passes through
- * {@code scaleGrad(·, ξ_t)}: forward unchanged, and the gradient flowing from step t's state back
+ * Randomized truncation (Tallec and Ollivier 2017): the gradient flowing from step t's state back
  * into step t-1's is multiplied by ξ_t, where P(ξ_t = 1/π_t) = π_t and P(ξ_t = 0) = 1 - π_t, so
  * E[ξ_t] = 1 and the gradient estimate is unbiased; ξ_t = 0 cuts the path. At t = 0, ξ_0 scales
  * the gradient reaching the initial state.
@@ -61,17 +59,12 @@ final class RandomizedTruncation implements BpttStrategy {
         return lastDraws.clone();
     }
 
+    /** Draws ξ_t (or returns the fixed draws) for one unroll, and remembers them ({@link #lastDraws()}). */
     @Override
-    public Carry unroll(Chain chain, Carry start, int steps) {
+    public double[] gradientScales(int steps) {
         double[] xi = draws(steps);
-        lastDraws = xi;
-        Carry c = start;
-        for (int t = 0; t < steps; t++) {
-            double x = xi[t];
-            c = c.withState(c.state().map(v -> Ops.scaleGrad(v, x)));
-            c = chain.step(t, c);
-        }
-        return c;
+        lastDraws = xi.clone();
+        return xi;
     }
 
     private double[] draws(int steps) {
@@ -100,11 +93,5 @@ final class RandomizedTruncation implements BpttStrategy {
             return "randomized:fixed";
         }
         return "randomized:" + (pi.length == 1 ? String.valueOf(pi[0]) : "schedule");
-    }
-
-    /** Each step runs once, in order. */
-    @Override
-    public boolean runsEachStepOnce() {
-        return true;
     }
 }

@@ -3,17 +3,20 @@ package io.chainrule.rnn.bptt;
 import io.chainrule.autodiff.GradMode;
 import io.chainrule.autodiff.NoGrad;
 import io.chainrule.autodiff.Var;
+import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.State;
+import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Unroll;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The objective whose exact gradient a BPTT strategy computes, so that finite differences can
- * check it.
+ * check it: for any strategy, the built-in ones and yours alike, since it depends only on what the
+ * strategy declares ({@link BpttStrategy#gradientScales}).
  *
  * <p>Truncated and randomized BPTT do not compute the gradient of the sequence loss L. They
  * compute the exact gradient of a <em>surrogate</em> L̃ in which the cut edges are held constant:
@@ -22,15 +25,15 @@ import java.util.List;
  *   ξ_t · s + (1 − ξ_t) · s̄_t
  * </pre>
  * where s̄_t is that state's value at the base point (a constant) and ξ_t is the strategy's scale
- * on the gradient from step t back into step t − 1 ({@link #gradientScales}): 0 at a truncation
- * cut and 1 elsewhere, the draws of randomized truncation. At the base point L̃ = L (up to
- * rounding where 0 &lt; ξ_t ≠ 1), and ∂L̃/∂θ is exactly what backward computes under the strategy.
- * Finite differences see only values, so they must evaluate L̃: differences of L disagree with
- * truncated gradients wherever a cut matters.
+ * on the gradient from step t back into step t − 1: 0 at a truncation cut and 1 elsewhere, the
+ * draws of randomized truncation. At the base point L̃ = L (up to rounding where 0 &lt; ξ_t ≠ 1),
+ * and ∂L̃/∂θ is exactly what backward computes under the strategy. Finite differences see only
+ * values, so they must evaluate L̃: differences of L disagree with truncated gradients wherever a
+ * cut matters.
  *
  * <pre>{@code
- * BpttStrategy checked = SurrogateObjective.forGradCheck(Bptt.truncated(3), cell, x, h0);
- * GradCheck.check(() -> Unroll.loss(cell, x, h0, stepLoss, checked).loss(), parameters).assertClose(1e-6);
+ * GradCheck.check(SurrogateObjective.loss(cell, x, h0, stepLoss, Bptt.truncated(3)), cell.parameters())
+ *         .assertClose(1e-6);
  * }</pre>
  */
 public final class SurrogateObjective {
@@ -38,12 +41,30 @@ public final class SurrogateObjective {
     }
 
     /**
-     * ξ_t for t = 0..steps−1: the factor by which {@code strategy} scales the gradient flowing
-     * from the state entering step t back into the step before (ξ_0: into the initial state).
-     * Full and checkpointed BPTT: all 1. Truncated every τ: 0 at t = τ, 2τ, ..., 1 elsewhere. Randomized truncation
-     * with fixed draws ({@link Bptt#randomizedWithDraws}): the draws. A seeded randomized
-     * truncation draws anew at every unroll and has no fixed scales: check it with its draws
-     * ({@link Bptt#lastDraws}) fixed.
+     * The sequence loss as {@code strategy} differentiates it, to hand to
+     * {@code GradCheck.check}: while recording, {@link Unroll#loss} under {@code strategy} (its
+     * gradients are what is checked); under {@code NoGrad}, where finite differences evaluate it,
+     * the surrogate L̃ at base states taken now from {@code cell}, {@code inputs} and
+     * {@code initial}. The strategy's scales are drawn once, now, and used by both (so a randomized
+     * strategy is checked with one fixed draw, {@link Bptt#lastDraws}); its recomputation schedule
+     * is kept.
+     */
+    public static Supplier<Var> loss(Cell cell, Var inputs, State initial, StepLoss loss, BpttStrategy strategy) {
+        if (cell == null || inputs == null || initial == null || loss == null || strategy == null) {
+            throw new IllegalArgumentException("cell, inputs, initial state, step loss and strategy must not be null");
+        }
+        int steps = inputs.shape()[0];
+        double[] xi = gradientScales(strategy, steps);
+        List<State> base = enteringStates(cell, inputs, initial);
+        BpttStrategy fixed = withScales(strategy, xi);
+        return () -> GradMode.isEnabled()
+                ? Unroll.loss(cell, inputs, initial, loss, fixed).loss()
+                : Unroll.surrogateLoss(cell, inputs, initial, loss, xi, base).loss();
+    }
+
+    /**
+     * ξ_t for t = 0..steps−1 as {@code strategy} declares them ({@link BpttStrategy#gradientScales}:
+     * a randomized strategy draws anew), checked: one finite, non-negative value a step.
      */
     public static double[] gradientScales(BpttStrategy strategy, int steps) {
         if (strategy == null) {
@@ -52,31 +73,18 @@ public final class SurrogateObjective {
         if (steps <= 0) {
             throw new IllegalArgumentException("the number of steps must be positive, got " + steps);
         }
-        double[] xi = new double[steps];
-        Arrays.fill(xi, 1.0);
-        if (strategy instanceof FullBptt || strategy instanceof CheckpointedBptt) {
-            return xi;   // checkpointing recomputes instead of storing; the gradient is full BPTT's
+        double[] xi = strategy.gradientScales(steps);
+        if (xi == null || xi.length != steps) {
+            throw new IllegalArgumentException("strategy '" + strategy.name() + "' gave "
+                    + (xi == null ? "no" : String.valueOf(xi.length)) + " gradient scales for " + steps + " steps");
         }
-        if (strategy instanceof TruncatedBptt truncated) {
-            for (int t = truncated.tau(); t < steps; t += truncated.tau()) {
-                xi[t] = 0.0;
+        for (int t = 0; t < steps; t++) {
+            if (!Double.isFinite(xi[t]) || xi[t] < 0) {
+                throw new IllegalArgumentException("strategy '" + strategy.name() + "' gave the gradient scale " + xi[t]
+                        + " at step " + t + "; scales must be finite and non-negative");
             }
-            return xi;
         }
-        if (strategy instanceof RandomizedTruncation randomized) {
-            double[] draws = randomized.fixedDraws();
-            if (draws == null) {
-                throw new IllegalArgumentException(strategy.name() + " draws new scales at every unroll; check it with "
-                        + "fixed draws (Bptt.randomizedWithDraws, e.g. with Bptt.lastDraws of an unroll)");
-            }
-            if (draws.length < steps) {
-                throw new IllegalArgumentException("randomized truncation has " + draws.length
-                        + " fixed draws but the sequence has " + steps + " steps");
-            }
-            return Arrays.copyOf(draws, steps);
-        }
-        throw new IllegalArgumentException("no surrogate objective is known for the BPTT strategy '" + strategy.name()
-                + "' (known: full, truncated, randomized with fixed draws, checkpointed)");
+        return xi.clone();
     }
 
     /**
@@ -98,33 +106,20 @@ public final class SurrogateObjective {
         }
     }
 
-    /**
-     * A strategy that evaluates the surrogate: before step t it replaces the state s by
-     * ξ_t · s + (1 − ξ_t) · s̄_t with s̄_t = {@code base.get(t)} (s itself where ξ_t = 1, the
-     * constant s̄_t where ξ_t = 0). Its values are the surrogate's; differentiate it only to get
-     * the surrogate's gradient the slow way.
-     */
-    public static BpttStrategy holding(double[] xi, List<State> base) {
-        if (xi == null || base == null) {
-            throw new IllegalArgumentException("need the scales xi and the base states");
-        }
-        return new Holding(xi.clone(), List.copyOf(base));
-    }
-
-    /**
-     * {@code strategy} while recording (so backward computes its gradients) and its surrogate
-     * objective at the current point under {@link NoGrad} (so finite differences evaluate what
-     * those gradients are the gradients of): pass it to the loss that
-     * {@code GradCheck.check} differentiates. The base states are taken now, from
-     * {@code cell}, {@code inputs} and {@code initial} as the loss will unroll them.
-     */
-    public static BpttStrategy forGradCheck(BpttStrategy strategy, Cell cell, Var inputs, State initial) {
-        int steps = inputs.shape()[0];
-        BpttStrategy surrogate = holding(gradientScales(strategy, steps), enteringStates(cell, inputs, initial));
+    /** {@code strategy} with its scales fixed to {@code xi} (its name and schedule kept). */
+    private static BpttStrategy withScales(BpttStrategy strategy, double[] xi) {
         return new BpttStrategy() {
             @Override
-            public Carry unroll(Chain chain, Carry start, int n) {
-                return GradMode.isEnabled() ? strategy.unroll(chain, start, n) : surrogate.unroll(chain, start, n);
+            public double[] gradientScales(int steps) {
+                if (steps != xi.length) {
+                    throw new IllegalArgumentException("the checked loss has " + xi.length + " steps, not " + steps);
+                }
+                return xi.clone();
+            }
+
+            @Override
+            public Schedule recompute() {
+                return strategy.recompute();
             }
 
             @Override
@@ -132,48 +127,5 @@ public final class SurrogateObjective {
                 return strategy.name();
             }
         };
-    }
-
-    private static final class Holding implements BpttStrategy {
-        private final double[] xi;
-        private final List<State> base;
-
-        Holding(double[] xi, List<State> base) {
-            this.xi = xi;
-            this.base = base;
-        }
-
-        @Override
-        public Carry unroll(Chain chain, Carry start, int steps) {
-            if (xi.length < steps || base.size() < steps) {
-                throw new IllegalArgumentException("the surrogate has " + Math.min(xi.length, base.size())
-                        + " steps of scales and base states but the sequence has " + steps);
-            }
-            Carry c = start;
-            for (int t = 0; t < steps; t++) {
-                c = c.withState(mix(xi[t], c.state(), base.get(t)));
-                c = chain.step(t, c);
-            }
-            return c;
-        }
-
-        private static State mix(double x, State s, State held) {
-            if (x == 1.0) {
-                return s;
-            }
-            if (x == 0.0) {
-                return held;
-            }
-            Var[] parts = s.parts();
-            for (int i = 0; i < parts.length; i++) {
-                parts[i] = parts[i].mul(x).add(held.get(i).mul(1 - x));
-            }
-            return State.of(parts);
-        }
-
-        @Override
-        public String name() {
-            return "surrogate";
-        }
     }
 }

@@ -1,9 +1,11 @@
 package io.chainrule.rnn.bptt;
 
+import java.util.Arrays;
+
 /**
- * Regular truncation: the gradient path through the state is cut (detached) before steps
- * τ, 2τ, 3τ, ... (0-based), so no gradient flows further back than the start of the current
- * length-τ window. Forward values are unchanged. τ ≥ T is full BPTT.
+ * Regular truncation: the gradient path through the state is cut before steps τ, 2τ, 3τ, ...
+ * (0-based: ξ_t = 0 there, 1 elsewhere), so no gradient flows further back than the start of the
+ * current length-τ window. Forward values are unchanged. τ ≥ T is full BPTT.
  */
 final class TruncatedBptt implements BpttStrategy {
     private final int tau;
@@ -20,25 +22,17 @@ final class TruncatedBptt implements BpttStrategy {
     }
 
     @Override
-    public Carry unroll(Chain chain, Carry start, int steps) {
-        Carry c = start;
-        for (int t = 0; t < steps; t++) {
-            if (t > 0 && t % tau == 0) {
-                c = c.withState(c.state().detach());
-            }
-            c = chain.step(t, c);
+    public double[] gradientScales(int steps) {
+        double[] xi = new double[steps];
+        Arrays.fill(xi, 1.0);
+        for (int t = tau; t < steps; t += tau) {
+            xi[t] = 0.0;
         }
-        return c;
+        return xi;
     }
 
     @Override
     public String name() {
         return "truncated:" + tau;
-    }
-
-    /** Each step runs once, in order. */
-    @Override
-    public boolean runsEachStepOnce() {
-        return true;
     }
 }

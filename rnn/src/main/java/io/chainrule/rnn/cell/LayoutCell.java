@@ -49,10 +49,4 @@ abstract class LayoutCell implements Cell {
     public Var prepareInputs(Var inputs, Params p) {
         return w.project(inputs, p, hiddenBiasOutsideGates);
     }
-
-    /** The projection is a new product (an addmm with a row bias, reshaped). */
-    @Override
-    public boolean preparedInputsAreOwn() {
-        return true;
-    }
 }

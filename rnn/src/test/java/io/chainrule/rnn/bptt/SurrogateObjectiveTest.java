@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,18 +48,23 @@ class SurrogateObjectiveTest {
     }
 
     @Test
-    void seededRandomizedTruncationHasNoFixedScales() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SurrogateObjective.gradientScales(Bptt.randomized(0.5, 1L), 3));
-        assertTrue(e.getMessage().contains("randomizedWithDraws"), e.getMessage());
+    void seededRandomizedTruncationDrawsAtEveryCallAndRemembersTheLastDraws() {
+        BpttStrategy r = Bptt.randomized(0.5, 1L);
+        double[] first = SurrogateObjective.gradientScales(r, 40);
+        double[] second = SurrogateObjective.gradientScales(r, 40);
+        assertFalse(java.util.Arrays.equals(first, second), "fresh draws at every unroll");
+        assertArrayEquals(second, Bptt.lastDraws(r));
+        for (double x : second) {
+            assertTrue(x == 0.0 || x == 2.0, "xi is 0 or 1/pi, got " + x);
+        }
     }
 
     @Test
-    void anUnknownStrategyIsNamed() {
+    void aStrategyThatGivesTheWrongScalesIsNamed() {
         BpttStrategy custom = new BpttStrategy() {
             @Override
-            public Carry unroll(Chain chain, Carry start, int steps) {
-                return start;
+            public double[] gradientScales(int steps) {
+                return new double[] {1, -1, 1};
             }
 
             @Override
@@ -68,7 +74,12 @@ class SurrogateObjectiveTest {
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SurrogateObjective.gradientScales(custom, 3));
-        assertTrue(e.getMessage().contains("'mine'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'mine'") && e.getMessage().contains("-1.0") && e.getMessage().contains("step 1"),
+                e.getMessage());
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> SurrogateObjective.gradientScales(custom, 4));
+        assertTrue(count.getMessage().contains("'mine'") && count.getMessage().contains("3 gradient scales for 4 steps"),
+                count.getMessage());
     }
 
     @Test
@@ -83,11 +94,17 @@ class SurrogateObjectiveTest {
         try (NoGrad scope = NoGrad.enter()) {
             double loss = loss(cell, head, x, y, initial, Bptt.full());
             // ξ in {0, 1}: the surrogate's value is bitwise the loss; other ξ only round differently
-            assertEquals(loss, loss(cell, head, x, y, initial, SurrogateObjective.holding(
-                    SurrogateObjective.gradientScales(Bptt.truncated(2), 9), base)), 0.0);
-            assertEquals(loss, loss(cell, head, x, y, initial, SurrogateObjective.holding(
-                    new double[] {2, 0, 1.25, 4, 0, 2, 2, 1, 0}, base)), 1e-14 * Math.abs(loss));
+            assertEquals(loss, surrogate(cell, head, x, y, initial,
+                    SurrogateObjective.gradientScales(Bptt.truncated(2), 9), base), 0.0);
+            assertEquals(loss, surrogate(cell, head, x, y, initial,
+                    new double[] {2, 0, 1.25, 4, 0, 2, 2, 1, 0}, base), 1e-14 * Math.abs(loss));
         }
+    }
+
+    private static double surrogate(Cell cell, OutputLayer head, Var x, Tensor y, State initial, double[] xi,
+                                    List<State> base) {
+        return Unroll.surrogateLoss(cell, x, initial, (t, h) -> Losses.mse(head.apply(h), Var.constant(y.row(t))), xi, base)
+                .loss().value().item();
     }
 
     private static double loss(Cell cell, OutputLayer head, Var x, Tensor y, State initial, BpttStrategy strategy) {
