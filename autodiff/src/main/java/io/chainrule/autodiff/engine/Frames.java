@@ -5,7 +5,10 @@ public final class Frames {
     private Frames() {
     }
 
-    /** The first stack frame outside chainrule's autodiff internals (tests count as user code). */
+    /**
+     * The first stack frame outside chainrule's autodiff internals (tests count as user code), as
+     * {@code class.method(File.java:line)}.
+     */
     public static String user(Throwable t) {
         StackTraceElement[] frames = t.getStackTrace();
         for (StackTraceElement e : frames) {
@@ -13,9 +16,16 @@ public final class Frames {
             boolean internal = c.startsWith("io.chainrule.autodiff.")
                     && !c.endsWith("Test") && !c.endsWith("Properties") && !c.contains("Test$");
             if (!internal) {
-                return e.toString();
+                return format(e);
             }
         }
-        return frames.length > 0 ? frames[frames.length - 1].toString() : "an unknown place";
+        return frames.length > 0 ? format(frames[frames.length - 1]) : "an unknown place";
+    }
+
+    /** The frame without its module and class loader (which a named module adds). */
+    private static String format(StackTraceElement e) {
+        String where = e.getFileName() == null ? "Unknown Source"
+                : e.getLineNumber() >= 0 ? e.getFileName() + ":" + e.getLineNumber() : e.getFileName();
+        return e.getClassName() + "." + e.getMethodName() + "(" + where + ")";
     }
 }

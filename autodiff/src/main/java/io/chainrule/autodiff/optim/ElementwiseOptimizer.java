@@ -86,7 +86,12 @@ abstract class ElementwiseOptimizer implements Optimizer {
                 buffers[i] = fresh[i];
             }
             updates[i]++;
-            update(params.get(i).value(), grads[i], buffers[i], updates[i]);
+            Tensor value = params.get(i).value();
+            update(value, grads[i], buffers[i], updates[i]);
+            value.markWritten(); // a graph that saved the old value now refuses to differentiate
+            for (Tensor b : buffers[i]) {
+                b.markWritten();
+            }
         }
         steps++;
     }

@@ -26,6 +26,10 @@ package io.chainrule.core.kernel;
  * <p><b>sigmoid(x)</b> = 1/(1 + exp(-x)).
  */
 public final class ScalarActivations implements ActivationKernel {
+    /** Obtained from {@link Kernels} (and made directly by the kernel tests). */
+    ScalarActivations() {
+    }
+
 
     static final double LOG2E = 1.4426950408889634;
     static final double LN2_HI = 6.93147180369123816490e-01;

@@ -9,6 +9,10 @@ package io.chainrule.core.kernel;
  * not depend on how rows are split between threads.
  */
 public final class ScalarGemm implements GemmKernel {
+    /** Obtained from {@link Kernels} (and made directly by the kernel tests). */
+    ScalarGemm() {
+    }
+
 
     @Override
     public String name() {

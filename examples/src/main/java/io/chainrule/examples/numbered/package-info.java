@@ -10,6 +10,7 @@
  *   <li>{@link io.chainrule.examples.numbered.Example03UserDefinedCell}: a new recurrent cell in 20 lines, checked with GradCheck.</li>
  *   <li>{@link io.chainrule.examples.numbered.Example04VanishingExploding}: gradients shrink or grow by the spectral radius per step.</li>
  *   <li>{@link io.chainrule.examples.numbered.Example05CheckpointTradeoff}: memory against recomputation with checkpoint schedules.</li>
+ *   <li>{@link io.chainrule.examples.numbered.Example06UserDefinedOp}: a differentiable op of your own (softplus), checked, checkpointed, guarded.</li>
  * </ol>
  */
 package io.chainrule.examples.numbered;

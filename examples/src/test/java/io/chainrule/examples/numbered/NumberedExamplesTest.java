@@ -32,7 +32,7 @@ class NumberedExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Example01ScalarGradient", "Example02LinearRnnClosedForm", "Example03UserDefinedCell",
-        "Example04VanishingExploding", "Example05CheckpointTradeoff"})
+        "Example04VanishingExploding", "Example05CheckpointTradeoff", "Example06UserDefinedOp"})
     void everyExampleHasAPublicMain(String name) throws Exception {
         Method main = Class.forName("io.chainrule.examples.numbered." + name).getMethod("main", String[].class);
         assertTrue(Modifier.isStatic(main.getModifiers()) && Modifier.isPublic(main.getModifiers()), name);
@@ -107,5 +107,16 @@ class NumberedExamplesTest {
         }
         assertEquals(List.of("storeAll", "everyK(20)", "sqrtT", "optimal(8)", "optimal(3)"), schedules, out);
         assertTrue(out.contains("T=200"), out);
+    }
+
+    @Test
+    void example06AUserOpIsCheckedRecomputedAndGuardedLikeABuiltInOne() {
+        String out = output(Example06UserDefinedOp::run);
+        Matcher m = Pattern.compile("largest relative error (\\S+) over (\\d+) values").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) <= 1e-6 && Integer.parseInt(m.group(2)) == 12, m.group());
+        assertTrue(out.contains("gradient bitwise equal to the stored one: true"), out);
+        assertTrue(out.contains("anomaly mode: forward of 'softplus' produced NaN"), out);
+        assertTrue(out.contains("its input 0 of 'softplus' (shape [2]) was saved at version 0 and is now at version 1"), out);
     }
 }
