@@ -1,6 +1,9 @@
 package io.chainrule.rnn;
 
+import io.chainrule.autodiff.Memory;
+import io.chainrule.autodiff.NoGrad;
 import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.CheckpointedChain;
 import io.chainrule.autodiff.checkpoint.Schedule;
@@ -18,11 +21,16 @@ import java.util.function.IntFunction;
  * parameter Vars at every step (so the engine sums each parameter's gradient over all its uses),
  * batched over B sequences, under a {@link BpttStrategy}.
  *
- * <p>Inputs are [T, B, D]. The cell's input-only work ({@link Cell#prepareInputs}) runs once for
- * all steps, before the loop, and its result is split per step by one multi-output op. Before step
- * t the state entering it is treated as the strategy declares ({@link BpttStrategy#gradientScales}):
- * kept, cut ({@code detach}) or its gradient scaled ({@code scaleGrad}); the steps run in one
- * loop, or as the checkpointed chain of the strategy's {@linkplain BpttStrategy#recompute schedule}.
+ * <p>Inputs are [T, B, D], held in a Var or produced a chunk at a time by a {@link SequenceSource}.
+ * The steps run in chunks ({@link #defaultChunkSteps}: one chunk for sequences of up to 4096 rows
+ * T·B). For each chunk the cell's input-only work ({@link Cell#prepareInputs}) runs once for the
+ * chunk's steps, and its result is split per step by one multi-output op. Before step t the state
+ * entering it is treated as the strategy declares ({@link BpttStrategy#gradientScales}): kept, cut
+ * ({@code detach}) or its gradient scaled ({@code scaleGrad}). The chunks run in one loop, or as
+ * the checkpointed chain of the strategy's {@linkplain BpttStrategy#recompute schedule}, whose
+ * steps are the chunks: a recomputed segment asks the source for its inputs again and recomputes
+ * its own projection, so under a recomputing strategy memory does not grow with T beyond the
+ * stored states ({@link io.chainrule.rnn.bptt.Bptt#budget} chooses them for a byte budget).
  *
  * <p>When every step runs once (no recomputation) and the prepared inputs are the cell's own (not
  * the inputs' storage), each step's slice is {@linkplain Var#donate() donated} to that step: a
@@ -61,21 +69,70 @@ public final class Unroll {
         return out;
     }
 
+    /**
+     * Steps a chunk of the sequence should hold by default: {@code ceil(DEFAULT_CHUNK_ROWS / B)},
+     * at most T. A sequence of at most that many steps is one chunk.
+     */
+    public static final int DEFAULT_CHUNK_ROWS = 4096;
+
+    /** The default chunk length for T steps of B sequences ({@link #DEFAULT_CHUNK_ROWS}). */
+    public static int defaultChunkSteps(int steps, int batch) {
+        return (int) Math.max(1, Math.min(steps, (DEFAULT_CHUNK_ROWS + (long) batch - 1) / batch));
+    }
+
     /** The sequence loss L = (1/T) Σ_t loss(t, h_t) under {@code strategy}. */
     public static SequenceLoss loss(Cell cell, Var inputs, State initial, StepLoss loss, BpttStrategy strategy) {
         int steps = checkInputs(cell, inputs, initial);
+        int chunk = defaultChunkSteps(steps, inputs.shape()[1]);
+        return chunked(cell, Chunks.of(inputs, chunk), initial, loss, strategy, chunk);
+    }
+
+    /**
+     * The sequence loss L = (1/T) Σ_t loss(t, h_t) under {@code strategy}, with the inputs produced
+     * by {@code source} a chunk at a time ({@link #defaultChunkSteps} steps): the whole sequence is
+     * never held, and under a recomputing strategy a chunk's inputs and its hoisted projection are
+     * not kept either, so memory does not grow with T beyond the strategy's stored states.
+     */
+    public static SequenceLoss loss(Cell cell, SequenceSource source, State initial, StepLoss loss, BpttStrategy strategy) {
+        return loss(cell, source, initial, loss, strategy, 0);
+    }
+
+    /**
+     * Like {@link #loss(Cell, SequenceSource, State, StepLoss, BpttStrategy)} with chunks of
+     * {@code chunkSteps} steps (0: the default). Gradients are bitwise the same under every strategy
+     * for one chunk length; a different chunk length sums the input projection's weight gradient in
+     * another order (differences in the last bits).
+     */
+    public static SequenceLoss loss(Cell cell, SequenceSource source, State initial, StepLoss loss, BpttStrategy strategy,
+                                    int chunkSteps) {
+        int steps = checkSource(cell, source, initial);
+        if (chunkSteps < 0) {
+            throw new IllegalArgumentException("chunk length must be positive (or 0 for the default), got " + chunkSteps);
+        }
+        int chunk = chunkSteps == 0 ? defaultChunkSteps(steps, source.batch()) : Math.min(chunkSteps, steps);
+        return chunked(cell, Chunks.of(source), initial, loss, strategy, chunk);
+    }
+
+    /**
+     * The loss over chunks of {@code chunk} steps. A chunk is one step of the chain the strategy
+     * runs: its inputs, their hoisted projection ({@link Cell#prepareInputs}) and its cell steps, so
+     * a checkpointed segment recomputes its chunks' projections like any other step.
+     */
+    private static SequenceLoss chunked(Cell cell, Chunks chunks, State initial, StepLoss loss, BpttStrategy strategy,
+                                        int chunk) {
+        int steps = chunks.steps();
         double[] xi = scales(strategy, steps);
         checkLoss(loss);
-        Params p = Params.shared();
-        Var prepared = cell.prepareInputs(inputs, p);
-        Var[] xs = Ops.unstack(prepared, 0);
-        if (strategy.recompute() == null && !prepared.value().sharesStorageWith(inputs.value())) {
-            // each slice is read by its step alone, once: the step may write over it
-            for (Var x : xs) {
-                x.donate();
-            }
+        Schedule schedule = strategy.recompute();
+        int blocks = (steps + chunk - 1) / chunk;
+        ChunkFn fn = new ChunkFn(cell, chunks, loss, xi, null, chunk, schedule);
+        Schedule outer = null;
+        if (schedule != null && schedule.needsMeasurement()) {
+            outer = fn.measure(schedule, initial, blocks);
+        } else if (schedule != null && blocks > 1) {
+            outer = Schedule.everyK(1);
         }
-        return run(initial, loss, xi, strategy.recompute(), null, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t));
+        return run(initial, steps, chunk, outer, fn);
     }
 
     /**
@@ -92,7 +149,7 @@ public final class Unroll {
         double[] xi = scales(strategy, steps);
         checkLoss(loss);
         Var[] xs = Ops.unstack(inputs, 0);
-        return run(initial, loss, xi, strategy.recompute(), null, steps, (t, s) -> {
+        StepFn step = (t, s) -> {
             Params p = paramsAt.apply(t);
             try (Params.Guard guard = p.forbidOriginals(cell.name() + " step " + t)) {
                 int[] xShape = xs[t].shape();
@@ -102,6 +159,10 @@ public final class Unroll {
                 int[] rest = Arrays.copyOfRange(ps, 1, ps.length);
                 return checkedStep(cell, prepared.reshape(rest), s, p, t);
             }
+        };
+        return run(initial, steps, 1, strategy.recompute(), (from, to, s, lossSum) -> {
+            State next = step.apply(from, enter(s, xi[from], null));
+            return new Carry(next, lossSum.add(stepLoss(loss, from, next)));
         });
     }
 
@@ -120,13 +181,21 @@ public final class Unroll {
             throw new IllegalArgumentException("the surrogate needs " + steps + " scales and base states, got "
                     + (xi == null ? "no" : xi.length) + " and " + (held == null ? "no" : held.size()));
         }
-        Params p = Params.shared();
-        Var[] xs = Ops.unstack(cell.prepareInputs(inputs, p), 0);
-        return run(initial, loss, xi, null, held, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t));
+        int chunk = defaultChunkSteps(steps, inputs.shape()[1]);
+        return run(initial, steps, chunk, null, new ChunkFn(cell, Chunks.of(inputs, chunk), loss, xi, held, chunk, null));
     }
 
     private interface StepFn {
         State apply(int t, State s);
+    }
+
+    /** The state and the running sum of step losses between chunks. */
+    private record Carry(State state, Var lossSum) {
+    }
+
+    /** Steps {@code from} (inclusive) to {@code to} (exclusive) from a carry. */
+    private interface Advance {
+        Carry apply(int from, int to, State s, Var lossSum);
     }
 
     /** The strategy's ξ_t, checked: one finite non-negative value a step. */
@@ -155,34 +224,204 @@ public final class Unroll {
     }
 
     /**
-     * Runs the steps: before step t the entering state is treated per ξ_t (or mixed with the held
-     * state, for the surrogate), then the cell steps and the step's loss is added. With a
-     * schedule, the steps (state and running loss) form a checkpointed chain.
+     * Runs the steps in blocks of {@code block} steps: a loop over the blocks, or, with a
+     * schedule, the checkpointed chain whose steps are the blocks (its state: the state's parts and
+     * the running loss).
      */
-    private static SequenceLoss run(State initial, StepLoss loss, double[] xi, Schedule schedule, List<State> held,
-                                    int steps, StepFn stepFn) {
-        int parts = initial.size();
-        Var lossSum = Var.constant(0.0);
-        State s = initial;
+    private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance) {
+        int blocks = (steps + block - 1) / block;
+        Carry c = new Carry(initial, Var.constant(0.0));
         if (schedule == null) {
-            for (int t = 0; t < steps; t++) {
-                s = stepFn.apply(t, enter(s, xi[t], held == null ? null : held.get(t)));
-                lossSum = lossSum.add(stepLoss(loss, t, s));
+            for (int b = 0; b < blocks; b++) {
+                c = advance.apply(b * block, Math.min(steps, (b + 1) * block), c.state(), c.lossSum());
             }
         } else {
-            Var[] flat = new Var[parts + 1];
-            System.arraycopy(initial.parts(), 0, flat, 0, parts);
+            int parts = initial.size();
+            Var[] flat = Arrays.copyOf(initial.parts(), parts + 1);
+            flat[parts] = c.lossSum();
+            Var[] end = CheckpointedChain.run((state, b) -> {
+                Carry next = advance.apply(b * block, Math.min(steps, (b + 1) * block),
+                        State.of(Arrays.copyOf(state, parts)), state[parts]);
+                Var[] out = Arrays.copyOf(next.state().parts(), parts + 1);
+                out[parts] = next.lossSum();
+                return out;
+            }, flat, blocks, schedule);
+            c = new Carry(State.of(Arrays.copyOf(end, parts)), end[parts]);
+        }
+        return new SequenceLoss(c.lossSum().mul(1.0 / steps), c.state(), steps);
+    }
+
+    /** Where a chunk's inputs come from: parts of an input Var, or a source asked on demand. */
+    private interface Chunks {
+        int steps();
+
+        Var chunk(int from, int to);
+
+        /** The parts of {@code inputs} (split once along time, views, no copy), or {@code inputs} itself as one chunk. */
+        static Chunks of(Var inputs, int chunk) {
+            int steps = inputs.shape()[0];
+            int blocks = (steps + chunk - 1) / chunk;
+            Var[] parts;
+            if (blocks == 1) {
+                parts = new Var[] {inputs};
+            } else {
+                int[] sizes = new int[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    sizes[b] = Math.min(steps, (b + 1) * chunk) - b * chunk;
+                }
+                parts = Ops.split(inputs, 0, sizes);
+            }
+            return new Chunks() {
+                @Override
+                public int steps() {
+                    return steps;
+                }
+
+                @Override
+                public Var chunk(int from, int to) {
+                    return parts[from / chunk];
+                }
+            };
+        }
+
+        /** The source's steps, asked for when a chunk runs (again when it is recomputed). */
+        static Chunks of(SequenceSource source) {
+            return new Chunks() {
+                @Override
+                public int steps() {
+                    return source.steps();
+                }
+
+                @Override
+                public Var chunk(int from, int to) {
+                    Tensor x = source.inputs(from, to);
+                    if (x == null || !x.hasShape(to - from, source.batch(), source.inputSize())) {
+                        throw new IllegalStateException("the sequence source gave steps [" + from + ", " + to + ") of shape "
+                                + (x == null ? "null" : Shape.format(x.shape())) + "; expected [" + (to - from) + ", "
+                                + source.batch() + ", " + source.inputSize() + "]");
+                    }
+                    return Var.constant(x);
+                }
+            };
+        }
+    }
+
+    /**
+     * One chunk of steps: its inputs, their hoisted projection split per step, then the cell's steps
+     * with the strategy's treatment of the entering state (or the surrogate's mix with
+     * {@code held}) and the step losses; the steps run in a loop, or as a checkpointed chain under
+     * the {@code inner} schedule.
+     *
+     * <p>NOTE [ Chunks and checkpoints ]: with a recomputing strategy the chunks are the steps of an
+     * outer checkpointed chain (each chunk's starting state stored, the chunk recomputed once when
+     * backward reaches it) and the strategy's schedule runs within each chunk. So the projection of
+     * a chunk is computed, and differentiated, as one op under every strategy: its weight gradient
+     * is summed in the same order, and checkpointed gradients stay bitwise those of full BPTT. A
+     * sequence of one chunk is exactly the strategy's chain over its steps. Each slice is donated to
+     * its step (which may then write its state over it) only when nothing is recomputed and the
+     * projection is the cell's own storage, not the inputs'.
+     */
+    private static final class ChunkFn implements Advance {
+        private final Cell cell;
+        private final Chunks chunks;
+        private final StepLoss loss;
+        private final double[] xi;
+        private final List<State> held;
+        private final int chunk;
+        private Schedule inner;
+
+        ChunkFn(Cell cell, Chunks chunks, StepLoss loss, double[] xi, List<State> held, int chunk, Schedule inner) {
+            this.cell = cell;
+            this.chunks = chunks;
+            this.loss = loss;
+            this.xi = xi;
+            this.held = held;
+            this.chunk = chunk;
+            this.inner = inner;
+        }
+
+        @Override
+        public Carry apply(int from, int to, State s, Var lossSum) {
+            Params p = Params.shared();
+            Var x = chunks.chunk(from, to);
+            Var prepared = cell.prepareInputs(x, p);
+            int[] ps = prepared.shape();
+            if (ps.length < 1 || ps[0] != to - from) {
+                throw new IllegalStateException(cell.name() + ".prepareInputs turned inputs of shape " + Shape.format(x.shape())
+                        + " into shape " + Shape.format(ps) + "; the first axis (time) must stay " + (to - from));
+            }
+            Var[] xs = Ops.unstack(prepared, 0);
+            if (inner == null && !prepared.value().sharesStorageWith(x.value())) {
+                // each slice is read by its step alone, once: the step may write over it
+                for (Var v : xs) {
+                    v.donate();
+                }
+            }
+            if (inner == null) {
+                State state = s;
+                Var sum = lossSum;
+                for (int t = from; t < to; t++) {
+                    state = checkedStep(cell, xs[t - from], enter(state, xi[t], held == null ? null : held.get(t)), p, t);
+                    sum = sum.add(stepLoss(loss, t, state));
+                }
+                return new Carry(state, sum);
+            }
+            int parts = s.size();
+            Var[] flat = Arrays.copyOf(s.parts(), parts + 1);
             flat[parts] = lossSum;
-            Var[] end = CheckpointedChain.run((state, t) -> {
-                State next = stepFn.apply(t, enter(State.of(Arrays.copyOf(state, parts)), xi[t], null));
+            Var[] end = CheckpointedChain.run((state, local) -> {
+                int t = from + local;
+                State next = checkedStep(cell, xs[local], enter(State.of(Arrays.copyOf(state, parts)), xi[t], null), p, t);
                 Var[] out = Arrays.copyOf(next.parts(), parts + 1);
                 out[parts] = state[parts].add(stepLoss(loss, t, next));
                 return out;
-            }, flat, steps, schedule);
-            s = State.of(Arrays.copyOf(end, parts));
-            lossSum = end[parts];
+            }, flat, to - from, inner);
+            return new Carry(State.of(Arrays.copyOf(end, parts)), end[parts]);
         }
-        return new SequenceLoss(lossSum.mul(1.0 / steps), s, steps);
+
+        /**
+         * Resolves a measured budget ({@link Schedule#budget(long)}) into the schedule within a chunk
+         * (kept here) and the one over the chunks (returned; null for one chunk). Records one step on
+         * the side, from the initial state detached (its graph is its own and freed at once), to
+         * measure the bytes a step saves; a state is what a checkpoint keeps of the state and the
+         * running loss. The inputs and projection of the chunk being run, and the states stored at
+         * the chunks' starts, are counted besides.
+         */
+        Schedule measure(Schedule budget, State initial, int blocks) {
+            Rng rng = Rng.current();
+            Rng.State at = rng.snapshot();
+            Schedule keep = inner;
+            inner = null;
+            long before = Memory.savedBytes();
+            Carry probe;
+            long perStepTransient;
+            try (NoGrad scope = NoGrad.enableGrad()) {
+                Var x = chunks.chunk(0, 1);
+                perStepTransient = 8L * (x.value().size() + cell.prepareInputs(x, Params.shared()).value().size());
+                probe = apply(0, 1, initial.detach(), Var.constant(0.0));
+            } finally {
+                rng.restore(at);
+                inner = keep;
+            }
+            long stepBytes = Math.max(1, Memory.savedBytes() - before);
+            probe.lossSum().releaseGraph();
+            for (Var v : probe.state().parts()) {
+                v.releaseGraph();
+            }
+            Var[] flat = Arrays.copyOf(initial.parts(), initial.size() + 1);
+            flat[initial.size()] = Var.constant(0.0);
+            long stateBytes = CheckpointedChain.stateBytes(flat);
+            long transientBytes = chunk * perStepTransient;
+            long boundaries = (blocks - 1) * stateBytes;
+            try {
+                inner = budget.measured(stateBytes, stepBytes, transientBytes + boundaries);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (" + blocks + " chunks of " + chunk
+                        + " steps: a stored state at the start of each, " + Schedule.class.getSimpleName()
+                        + " within a chunk)", e);
+            }
+            return blocks > 1 ? Schedule.everyK(1) : null;
+        }
     }
 
     /** The state entering a step, as ξ says: kept, cut, or its gradient scaled; mixed with {@code held} for a surrogate. */
@@ -235,6 +474,19 @@ public final class Unroll {
         return next;
     }
 
+    private static int checkSource(Cell cell, SequenceSource source, State initial) {
+        if (cell == null || source == null || initial == null) {
+            throw new IllegalArgumentException("cell, sequence source and initial state must not be null");
+        }
+        int[] s = {source.steps(), source.batch(), source.inputSize()};
+        if (s[0] <= 0 || s[1] <= 0) {
+            throw new IllegalArgumentException("the sequence source has " + s[0] + " steps of " + s[1]
+                    + " sequences; both must be positive");
+        }
+        checkSizes(cell, s, initial);
+        return s[0];
+    }
+
     private static int checkInputs(Cell cell, Var inputs, State initial) {
         if (cell == null || inputs == null || initial == null) {
             throw new IllegalArgumentException("cell, inputs and initial state must not be null");
@@ -246,6 +498,12 @@ public final class Unroll {
         if (s[0] == 0) {
             throw new IllegalArgumentException("the sequence has no steps (T = 0, inputs shape " + Shape.format(s) + ")");
         }
+        checkSizes(cell, s, initial);
+        return s[0];
+    }
+
+    /** The inputs' D against the cell's, and the initial state's parts against [B, H]. */
+    private static void checkSizes(Cell cell, int[] s, State initial) {
         if (s[2] != cell.inputSize()) {
             throw new IllegalArgumentException(cell.name() + " expects inputs of size D = " + cell.inputSize()
                     + " but the inputs have shape " + Shape.format(s) + " [T, B, D]");
@@ -262,6 +520,5 @@ public final class Unroll {
                         + " need " + Shape.format(want) + " [B, H]");
             }
         }
-        return s[0];
     }
 }

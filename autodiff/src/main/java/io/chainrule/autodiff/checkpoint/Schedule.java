@@ -13,6 +13,8 @@ package io.chainrule.autodiff.checkpoint;
  *   <li>{@link #budget(long, long)}: the binomial schedule with as many states as fit in a byte budget.</li>
  *   <li>{@link #budget(long, long, long)}: the cheapest schedule whose states <em>and</em> recorded
  *       steps fit in a byte budget.</li>
+ *   <li>{@link #budget(long)}: the same, with the bytes of a state and of a step measured on the
+ *       chain by whoever runs it.</li>
  * </ul>
  */
 public abstract sealed class Schedule {
@@ -104,8 +106,83 @@ public abstract sealed class Schedule {
         return new BlockBudget(bytes, bytesPerState, bytesPerStep);
     }
 
+    /**
+     * The cheapest schedule whose stored states and recorded steps fit in {@code bytes}, like
+     * {@link #budget(long, long, long)}, with the bytes of a state and of a recorded step measured
+     * on the chain itself instead of given: the caller that runs the chain measures them and
+     * {@linkplain #measured resolves} this schedule before laying it out ({@code Unroll} does, by
+     * recording one chunk of steps on the side). Running a chain with it unresolved is an error.
+     */
+    public static Schedule budget(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("memory budget must be positive, got " + bytes);
+        }
+        return new Measured(bytes);
+    }
+
+    /** Whether this schedule needs the bytes of a state and of a step before it can run ({@link #budget(long)}). */
+    public boolean needsMeasurement() {
+        return false;
+    }
+
+    /**
+     * This schedule with the bytes of one state and of one recorded step filled in: for
+     * {@link #budget(long)}, {@code budget(bytes - overhead, bytesPerState, bytesPerStep)}, where
+     * {@code overhead} is what the caller holds besides (one step's inputs, say); other schedules are
+     * returned as they are.
+     */
+    public Schedule measured(long bytesPerState, long bytesPerStep, long overhead) {
+        return this;
+    }
+
+    /** The byte budget of {@link #budget(long)}, or -1 for other schedules. */
+    public long budgetBytes() {
+        return -1;
+    }
+
     /** The layout of a chain of {@code steps} steps under this schedule. */
     abstract Layout layout(int steps);
+
+    private static final class Measured extends Schedule {
+        private final long bytes;
+
+        Measured(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public boolean needsMeasurement() {
+            return true;
+        }
+
+        @Override
+        public long budgetBytes() {
+            return bytes;
+        }
+
+        @Override
+        public Schedule measured(long bytesPerState, long bytesPerStep, long overhead) {
+            long left = bytes - Math.max(0, overhead);
+            if (left < bytesPerState + bytesPerStep) {
+                throw new IllegalArgumentException("a memory budget of " + Bytes.format(bytes) + " holds no schedule: "
+                        + "one stored state takes " + Bytes.format(bytesPerState) + ", one recorded step "
+                        + Bytes.format(bytesPerStep) + ", and " + Bytes.format(Math.max(0, overhead))
+                        + " is held besides; give at least " + Bytes.format(bytesPerState + bytesPerStep + Math.max(0, overhead)));
+            }
+            return new BlockBudget(left, Math.max(1, bytesPerState), Math.max(1, bytesPerStep));
+        }
+
+        @Override
+        Layout layout(int steps) {
+            throw new IllegalStateException("budget(" + Bytes.format(bytes) + ") must be resolved with the measured bytes "
+                    + "of a state and a step (Schedule.measured) before it lays out a chain");
+        }
+
+        @Override
+        public String toString() {
+            return "budget(" + Bytes.format(bytes) + ")";
+        }
+    }
 
     private static final class StoreAll extends Schedule {
         static final StoreAll INSTANCE = new StoreAll();

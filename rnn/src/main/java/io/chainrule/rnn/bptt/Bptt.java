@@ -1,5 +1,6 @@
 package io.chainrule.rnn.bptt;
 
+import io.chainrule.autodiff.checkpoint.Bytes;
 import io.chainrule.autodiff.checkpoint.Schedule;
 
 /** The built-in BPTT strategies. */
@@ -42,6 +43,16 @@ public final class Bptt {
     }
 
     /**
+     * Full BPTT within a memory budget of {@code bytes}: the cheapest checkpoint schedule whose
+     * stored states and recorded steps fit, with the bytes of a state and of a chunk of steps
+     * measured on the unroll itself ({@link Schedule#budget(long)}), the inputs and hoisted
+     * projection of the chunk being run counted besides. Bitwise the gradients of {@link #full()}.
+     */
+    public static BpttStrategy budget(long bytes) {
+        return checkpointed(Schedule.budget(bytes));
+    }
+
+    /**
      * {@code strategy}'s gradient (its scales, so its cuts and draws) with activations recomputed
      * per {@code schedule} instead of stored: bitwise the gradients of {@code strategy} itself.
      */
@@ -60,7 +71,8 @@ public final class Bptt {
     /**
      * Parses a strategy name as the command line writes it: {@code full}, {@code truncated:TAU},
      * {@code randomized:PI} (seeded with {@code seed}), {@code checkpoint:sqrt},
-     * {@code checkpoint:every=K} or {@code checkpoint:slots=S} (the optimal binomial schedule).
+     * {@code checkpoint:every=K}, {@code checkpoint:slots=S} (the optimal binomial schedule) or
+     * {@code checkpoint:budget=BYTES} ({@link #budget}; units such as {@code 512MiB}).
      */
     public static BpttStrategy parse(String spec, long seed) {
         if (spec == null) {
@@ -83,6 +95,9 @@ public final class Bptt {
             if (s.startsWith("checkpoint:every=")) {
                 return checkpointed(Schedule.everyK(Integer.parseInt(s.substring("checkpoint:every=".length()))));
             }
+            if (s.startsWith("checkpoint:budget=")) {
+                return budget(Bytes.parse(s.substring("checkpoint:budget=".length())));
+            }
             if (s.startsWith("checkpoint:slots=")) {
                 return checkpointed(Schedule.optimal(Integer.parseInt(s.substring("checkpoint:slots=".length()))));
             }
@@ -90,6 +105,7 @@ public final class Bptt {
             throw new IllegalArgumentException("cannot parse BPTT strategy '" + spec + "': " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("unknown BPTT strategy '" + spec
-                + "'; expected full, truncated:TAU, randomized:PI, checkpoint:sqrt, checkpoint:every=K or checkpoint:slots=S");
+                + "'; expected full, truncated:TAU, randomized:PI, checkpoint:sqrt, checkpoint:every=K, checkpoint:slots=S "
+                + "or checkpoint:budget=BYTES");
     }
 }
