@@ -1,7 +1,8 @@
 package io.chainrule.core.kernel;
 
 /**
- * One implementation of the general matrix product on row-major {@code double[]} storage.
+ * One implementation of the general matrix product on row-major {@code double[]} or {@code float[]}
+ * storage.
  *
  * <p>Computes {@code C = op(A) · op(B)} (or {@code C += op(A) · op(B)} when {@code accumulate}),
  * where {@code op(A)} is {@code m × k} and {@code op(B)} is {@code k × n}. When {@code transA} is
@@ -46,6 +47,31 @@ public interface GemmKernel {
         GemmArguments.checkGathered(m, n, k, a, aRows, b, bRows, c, cOff, ldc);
         double[] ga = new double[k * m];
         double[] gb = new double[k * n];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(a, aRows[p], ga, p * m, m);
+            System.arraycopy(b, bRows[p], gb, p * n, n);
+        }
+        gemm(true, false, m, n, k, ga, 0, Math.max(1, m), gb, 0, Math.max(1, n), c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * The float32 product: as {@link #gemm(boolean, boolean, int, int, int, double[], int, int,
+     * double[], int, int, double[], int, int, boolean) gemm} on doubles, each element one chain of
+     * float fused multiply-adds ({@code Math.fma} on floats) in increasing {@code p}, from
+     * {@code +0.0f} or the old value of C. Every implementation gives the same bits.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc,
+              boolean accumulate);
+
+    /** {@link #gemmGatheredRows(int, int, int, double[], int[], double[], int[], double[], int, int, boolean)} on floats. */
+    default void gemmGatheredRows(int m, int n, int k, float[] a, int[] aRows, float[] b, int[] bRows,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
+        GemmArguments.checkGathered(m, n, k, a, aRows, b, bRows, c, cOff, ldc);
+        float[] ga = new float[k * m];
+        float[] gb = new float[k * n];
         for (int p = 0; p < k; p++) {
             System.arraycopy(a, aRows[p], ga, p * m, m);
             System.arraycopy(b, bRows[p], gb, p * n, n);

@@ -65,4 +65,39 @@ public final class ScalarGemm implements GemmKernel {
             }
         }
     }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc,
+                     boolean accumulate) {
+        GemmArguments.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0f);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!transB) {
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                    }
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = c[ci + j];
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p], b[bj + p], s);
+                    }
+                    c[ci + j] = s;
+                }
+            }
+        }
+    }
 }

@@ -165,6 +165,18 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Both factors are packed (never read in place) once they meet more than {@link #FEW_PANELS} panels of the other. */
+    /** float32 products: the scalar kernel's loops for now (the same bits by contract). */
+    private static final ScalarGemm FLOAT = new ScalarGemm();
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc,
+                     boolean accumulate) {
+        FLOAT.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
     @Override
     public boolean gathersInPlace(int m, int n) {
         return m > FEW_PANELS * MR && n > FEW_PANELS * NR;
