@@ -64,7 +64,7 @@ final class Staging {
             this.width = width;
         }
 
-        boolean readsInPlace(double[] array) {
+        boolean readsInPlace(Object array) {
             return source == array && source != copies;
         }
     }
@@ -156,7 +156,7 @@ final class Staging {
     }
 
     /** Multiplies out the staged rows that are read in place from {@code array}: it is about to change. */
-    void flushReading(double[] array) {
+    void flushReading(Object array) {
         if (!readingInPlace) {
             return;
         }
