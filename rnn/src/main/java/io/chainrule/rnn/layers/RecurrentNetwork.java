@@ -269,7 +269,7 @@ public final class RecurrentNetwork {
         int[] shape = inputs.shape();
         if (shape.length != 3) {
             throw new IllegalArgumentException("inputs must have shape [T, B, D], got " + Shape.format(shape)
-                    + (shape.length == 3 ? "" : "; for batch-first data [B, T, D] use RecurrentNetwork.timeFirst"));
+                    + " (batch-first data [B, T, D]: RecurrentNetwork.timeFirst)");
         }
         int steps = shape[0];
         int batch = shape[1];
