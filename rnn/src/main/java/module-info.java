@@ -10,5 +10,6 @@ module io.chainrule.rnn {
     exports io.chainrule.rnn.bptt;
     exports io.chainrule.rnn.cell;
     exports io.chainrule.rnn.diagnostics;
+    exports io.chainrule.rnn.layers;
     exports io.chainrule.rnn.reference;
 }

@@ -258,6 +258,44 @@ public final class Ops {
         return ScaleGrad.apply(x, xi);
     }
 
+    // ------------------------------------------------------------------ randomness
+
+    /**
+     * Inverted dropout, a composite ({@code x ⊙ m}, no backward of its own): each element of x is
+     * kept with probability {@code 1 − p} and scaled by {@code 1/(1 − p)}, or set to 0, so that
+     * {@code E[dropout(x)] = x}. The mask m is drawn from {@link Rng#current()} (one uniform per
+     * element, row-major: kept when the draw is at least p), so a checkpointed segment replays the
+     * same mask. {@code p = 0} returns x itself and draws nothing.
+     */
+    public static Var dropout(Var x, double p) {
+        return dropout(x, p, x.shape());
+    }
+
+    /**
+     * Dropout with one mask of {@code maskShape} broadcast over x (NumPy rules): with
+     * {@code x} of shape [T, B, H] and a mask [1, B, H], every step of a sequence drops the same
+     * units (variational dropout). Draws {@code size(maskShape)} uniforms from {@link Rng#current()}.
+     */
+    public static Var dropout(Var x, double p, int... maskShape) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+        if (!Shape.broadcastsTo(maskShape, x.shape())) {
+            throw new IllegalArgumentException("a dropout mask of shape " + Shape.format(maskShape)
+                    + " does not broadcast to the value's shape " + Shape.format(x.shape()));
+        }
+        if (p == 0) {
+            return x;
+        }
+        double[] m = new double[Shape.size(Shape.checked(maskShape))];
+        double keep = 1.0 / (1.0 - p);
+        Rng rng = Rng.current();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rng.nextDouble() < p ? 0.0 : keep;
+        }
+        return Mul.apply(x, Var.constant(Tensor.wrap(m, maskShape)));
+    }
+
     // ------------------------------------------------------------------ softmax family (composites)
 
     /**

@@ -7,6 +7,7 @@ import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.CheckpointedChain;
 import io.chainrule.autodiff.checkpoint.Schedule;
+import io.chainrule.autodiff.checkpoint.Step;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.BpttStrategy;
@@ -133,6 +134,57 @@ public final class Unroll {
             outer = Schedule.everyK(1);
         }
         return run(initial, steps, chunk, outer, fn);
+    }
+
+    /**
+     * Every hidden output of one layer over the sequence, [T, B, H], and its final state, under
+     * {@code strategy}: the layer-major building block of deep and bidirectional networks, whose
+     * next layer reads all T outputs at once. Step t's output is a value of its own made right
+     * after the step ({@code Ops.identity(h_t)}), so that with a {@linkplain BpttStrategy#recompute
+     * schedule} the checkpoints return their steps' outputs and gradients stay bitwise those of the
+     * strategy without it ({@link CheckpointedChain#runEmitting}). Prepared inputs are donated as in
+     * {@link #loss(Cell, Var, State, StepLoss, BpttStrategy)}.
+     */
+    public static SequenceOutputs outputs(Cell cell, Var inputs, State initial, BpttStrategy strategy) {
+        return outputs(cell, inputs, initial, strategy, false);
+    }
+
+    /**
+     * {@link #outputs(Cell, Var, State, BpttStrategy)} reading the sequence from its end, as the
+     * reverse direction of a bidirectional layer: step 0 reads input T−1 and the strategy's ξ_t
+     * apply in that order of reading; output slice t is the state after reading inputs T−1 down to
+     * t (PyTorch's layout of the reverse direction), the final state the one after reading input 0.
+     */
+    public static SequenceOutputs reverseOutputs(Cell cell, Var inputs, State initial, BpttStrategy strategy) {
+        return outputs(cell, inputs, initial, strategy, true);
+    }
+
+    private static SequenceOutputs outputs(Cell cell, Var inputs, State initial, BpttStrategy strategy, boolean reverse) {
+        int steps = checkInputs(cell, inputs, initial);
+        double[] xi = scales(strategy, steps);
+        Params p = Params.shared();
+        Var prepared = cell.prepareInputs(inputs, p);
+        Var[] xs = Ops.unstack(prepared, 0);
+        if (strategy.recompute() == null && !prepared.value().sharesStorageWith(inputs.value())) {
+            for (Var x : xs) {
+                x.donate();
+            }
+        }
+        int parts = initial.size();
+        Step step = (state, t) -> {
+            int at = reverse ? steps - 1 - t : t;
+            State next = checkedStep(cell, xs[at], enter(State.of(state), xi[t], null), p, at);
+            Var[] out = Arrays.copyOf(next.parts(), parts + 1);
+            out[parts] = Ops.identity(next.h());
+            return out;
+        };
+        Schedule schedule = strategy.recompute() != null ? strategy.recompute() : Schedule.storeAll();
+        Var[] all = CheckpointedChain.runEmitting(step, initial.parts(), steps, schedule, 1);
+        Var[] hs = new Var[steps];
+        for (int t = 0; t < steps; t++) {
+            hs[reverse ? steps - 1 - t : t] = all[parts + t];
+        }
+        return new SequenceOutputs(Ops.stack(hs), State.of(Arrays.copyOf(all, parts)));
     }
 
     /**

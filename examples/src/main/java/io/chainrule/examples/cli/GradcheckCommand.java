@@ -5,6 +5,8 @@ import io.chainrule.examples.check.CheckResult;
 import io.chainrule.examples.check.CheckedStrategy;
 import io.chainrule.examples.check.GradientCheck;
 import io.chainrule.examples.io.FlatJson;
+import io.chainrule.autodiff.Rng;
+import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.model.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +39,9 @@ public final class GradcheckCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cell", split = ",", paramLabel = "CELL",
-            description = "cells to check, comma-separated (default: all of linear,rnn,gru,lstm)")
-    List<String> cells = new ArrayList<>(Model.CELLS);
+            description = "cells to check, comma-separated (default: all of linear,rnn,gru,lstm; rnn,gru,lstm with --layers, "
+                    + "--bidirectional or --dropout)")
+    List<String> cells;
 
     @Option(names = "--strategy", split = ",", paramLabel = "SPEC",
             description = "strategies to check, comma-separated (default: full,truncated:3,randomized:0.5,checkpoint:sqrt,"
@@ -70,12 +73,27 @@ public final class GradcheckCommand implements Callable<Integer> {
                     + "(a control: truncated and randomized gradients then fail)")
     boolean trueObjective;
 
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N",
+            description = "stacked layers of each cell (rnn, gru, lstm; default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--bidirectional",
+            description = "check bidirectional networks (under the strategies that differentiate whole sequences)")
+    boolean bidirectional;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "dropout between layers, the same masks in every evaluation (default: ${DEFAULT-VALUE})")
+    double dropout;
+
     @Option(names = "--json", description = "print the results as a JSON array of {cell, strategy, steps, maxRelError, passed}")
     boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (cells == null) {   // linear has no layers to stack
+            cells = new ArrayList<>(layers == 1 && !bidirectional && dropout == 0 ? Model.CELLS : List.of("rnn", "gru", "lstm"));
+        }
         validate();
         List<CheckedStrategy> checked = new ArrayList<>();
         for (String s : strategies) {
@@ -85,12 +103,31 @@ public final class GradcheckCommand implements Callable<Integer> {
                 throw usage("Invalid value for option '--strategy': " + e.getMessage());
             }
         }
+        Architecture architecture = architecture();
+        List<String> skipped = new ArrayList<>();
+        if (bidirectional) {
+            // a bidirectional network differentiates whole sequences: strategies that cut or scale are refused
+            checked.removeIf(s -> {
+                boolean cuts = java.util.Arrays.stream(s.strategy().gradientScales(steps)).anyMatch(x -> x != 1.0);
+                if (cuts) {
+                    skipped.add(s.spec());
+                }
+                return cuts;
+            });
+        }
         List<CheckResult> results = new ArrayList<>();
+        String suffix = architecture.isOneLayer() ? "" : " x" + layers + (bidirectional ? " bi" : "")
+                + (dropout > 0 ? " p=" + dropout : "");
         for (String cell : cells) {
             for (CheckedStrategy s : checked) {
-                CheckProblem problem = new CheckProblem(cell, input, hidden, batch, steps, seed);
-                results.add(GradientCheck.run(problem, cell, s, steps, tolerance, trueObjective));
+                CheckProblem problem = new CheckProblem(cell, architecture, input, hidden, batch, steps, seed);
+                Rng.current().setSeed(seed);   // the dropout masks
+                results.add(GradientCheck.run(problem, cell + suffix, s, steps, tolerance, trueObjective));
             }
+        }
+        if (!skipped.isEmpty() && !json) {
+            out.println("not checked: " + String.join(", ", skipped) + " (a bidirectional network reads whole sequences "
+                    + "and takes only strategies that cut nothing)");
         }
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (json) {
@@ -126,6 +163,19 @@ public final class GradcheckCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "all %d cases passed (tolerance %.0e)%n", results.size(), tolerance);
         } else {
             out.printf(Locale.ROOT, "%d of %d cases FAILED (tolerance %.0e)%n", failed, results.size(), tolerance);
+        }
+    }
+
+    private Architecture architecture() {
+        try {
+            Architecture a = new Architecture(layers, bidirectional, dropout);
+            if (!a.isOneLayer() && cells.contains("linear")) {
+                throw new IllegalArgumentException("--cell linear has no PyTorch layout to name layers by; with --layers, "
+                        + "--bidirectional or --dropout check rnn, gru or lstm");
+            }
+            return a;
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 

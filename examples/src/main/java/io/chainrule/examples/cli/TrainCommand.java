@@ -2,6 +2,7 @@ package io.chainrule.examples.cli;
 
 import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.io.FlatJson;
+import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.task.TextTask;
@@ -84,6 +85,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "show the progress bar on standard error even when it is not a terminal")
     boolean progress;
 
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N",
+            description = "stacked recurrent layers (rnn, gru, lstm; default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--bidirectional",
+            description = "read each sequence both ways (tasks adding and copy; not those that predict the next input)")
+    boolean bidirectional;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "dropout between layers while training, as PyTorch's (default: ${DEFAULT-VALUE})")
+    double dropout;
+
     /** Hooks for tests: where checkpoints are written through, and where output goes. */
     RunFilesFactory runFiles = RunFiles::new;
 
@@ -114,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig c = run.config();
         stdout.println("chainrule train: " + c.task() + ": " + run.task().describe());
         stdout.printf(Locale.ROOT, "model: %s, hidden %d, %,d parameters; %s BPTT; Adam lr %s; clip %s; batch %d x %d steps; seed %d%n",
-                c.cell(), c.hidden(), run.model().size(), c.strategy(), c.lr(), c.clip() > 0 ? c.clip() : "off",
+                c.cell() + c.architecture().describe(), c.hidden(), run.model().size(), c.strategy(), c.lr(), c.clip() > 0 ? c.clip() : "off",
                 c.batch(), c.steps(), c.seed());
         stdout.println("kernels: " + Kernels.describe() + "; writing to " + dir);
         Report report = run.train();
@@ -134,7 +147,12 @@ public final class TrainCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        return model.config(spec.commandLine(), strategy.toString(), iterations, saveEvery);
+        TrainConfig c = model.config(spec.commandLine(), strategy.toString(), iterations, saveEvery);
+        try {
+            return c.withArchitecture(new Architecture(layers, bidirectional, dropout));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private long epochsToIterations(long epochs) throws IOException {

@@ -34,8 +34,7 @@ public final class Run {
     public static Run start(TrainConfig config, RunFiles files, List<TrainingListener> listeners) throws IOException {
         StrategySpec.parse(config.strategy());
         Task task = Tasks.create(config.task(), config.steps(), config.batch(), config.seed(), config.textFile());
-        Model model = Model.create(config.cell(), task.inputSize(), config.hidden(), task.outputSize(),
-                Trainer.modelSeed(config.seed()));
+        Model model = model(config, task);
         Files.createDirectories(files.dir());
         for (Path p : List.of(files.model(), files.metrics(), files.plot(), files.summary())) {
             Files.deleteIfExists(p);
@@ -71,8 +70,7 @@ public final class Run {
                         + " task differs from the one in " + files.config() + " (did the input file change?)");
             }
         }
-        Model model = Model.create(config.cell(), task.inputSize(), config.hidden(), task.outputSize(),
-                Trainer.modelSeed(config.seed()));
+        Model model = model(config, task);
         Checkpoint c = files.load();
         if (c.iteration() >= config.iterations()) {
             throw new IllegalArgumentException("the run in " + files.dir() + " has already done " + c.iteration()
@@ -83,6 +81,19 @@ public final class Run {
         run.trainer.restore(c, MetricsCsv.read(files.metrics()));
         FlatJson.write(files.config(), config.toJson(task));
         return run;
+    }
+
+    /** The run's model, freshly initialized; a bidirectional one only for a task that reads whole sequences. */
+    private static Model model(TrainConfig config, Task task) {
+        if (config.architecture().bidirectional() && task.streaming()) {
+            throw new IllegalArgumentException("--bidirectional: a bidirectional model reads each sequence from both ends, "
+                    + "so it cannot predict the next " + (task.name().equals("sine") ? "value" : "symbol")
+                    + " (the " + task.name() + " task's target at step t is the input at t+1, which the reverse direction "
+                    + "would already have read) nor carry its state into the next batch; use it on a task that answers "
+                    + "after reading the whole sequence: --task adding or --task copy");
+        }
+        return Model.create(config.cell(), config.architecture(), task.inputSize(), config.hidden(), task.outputSize(),
+                Trainer.modelSeed(config.seed()));
     }
 
     public TrainConfig config() {

@@ -24,7 +24,7 @@ public record SavedModel(TrainConfig config, Model model, long iteration) {
             throw new NoSuchFileException(files.config().toString(), null, "no trained run in " + dir);
         }
         TrainConfig config = TrainConfig.fromJson(json, files.config().toString());
-        Model model = Model.create(config.cell(), size(json, "input_size", files), config.hidden(),
+        Model model = Model.create(config.cell(), config.architecture(), size(json, "input_size", files), config.hidden(),
                 size(json, "output_size", files), 0L);
         var saved = Safetensors.load(files.model());
         model.load(saved.tensors());

@@ -1,5 +1,6 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.task.Task;
 
 import java.nio.file.Path;
@@ -14,9 +15,17 @@ import java.util.Map;
  * @param clip       global gradient-norm bound, 0 for none
  * @param iterations total optimizer steps of the run
  * @param saveEvery  iterations between checkpoints (the last iteration is always saved)
+ * @param architecture layers, directions and dropout between layers
  */
 public record TrainConfig(String task, Path textFile, String cell, int hidden, int batch, int steps, String strategy,
-                          double clip, double lr, long seed, long iterations, long saveEvery) {
+                          double clip, double lr, long seed, long iterations, long saveEvery, Architecture architecture) {
+
+    /** A one-layer model's config. */
+    public TrainConfig(String task, Path textFile, String cell, int hidden, int batch, int steps, String strategy,
+                       double clip, double lr, long seed, long iterations, long saveEvery) {
+        this(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery,
+                Architecture.ONE_LAYER);
+    }
 
     public static final String FORMAT = "chainrule-train/1";
     /** Adam's constants (PyTorch's defaults), recorded in config.json. */
@@ -36,6 +45,9 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("--lr must be a finite positive number, got " + lr);
         }
+        if (architecture == null) {
+            throw new IllegalArgumentException("the architecture must not be null");
+        }
     }
 
     private static void positive(String option, long value) {
@@ -46,7 +58,13 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
 
     /** The same run with a different total number of iterations (how --resume extends a run). */
     public TrainConfig withIterations(long total) {
-        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, total, saveEvery);
+        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, total, saveEvery,
+                architecture);
+    }
+
+    /** The same run with another arrangement of layers. */
+    public TrainConfig withArchitecture(Architecture a) {
+        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery, a);
     }
 
     /** config.json: this config, the optimizer's constants and what the task derived. */
@@ -71,6 +89,11 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
         m.put("seed", seed);
         m.put("iterations", iterations);
         m.put("save_every", saveEvery);
+        if (!architecture.isOneLayer()) {   // a one-layer config.json stays as it was
+            m.put("layers", (long) architecture.layers());
+            m.put("bidirectional", architecture.bidirectional());
+            m.put("dropout", architecture.dropout());
+        }
         m.putAll(new java.util.TreeMap<>(t.settings()));
         return m;
     }
@@ -87,7 +110,21 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
                 string(m, "cell", source), (int) number(m, "hidden_size", source), (int) number(m, "batch", source),
                 (int) number(m, "steps", source), string(m, "strategy", source), real(m, "clip", source),
                 real(m, "lr", source), number(m, "seed", source), number(m, "iterations", source),
-                number(m, "save_every", source));
+                number(m, "save_every", source), architecture(m, source));
+    }
+
+    private static Architecture architecture(Map<String, Object> m, String source) {
+        if (!m.containsKey("layers")) {
+            return Architecture.ONE_LAYER;
+        }
+        if (!(m.get("bidirectional") instanceof Boolean b)) {
+            throw new IllegalArgumentException(source + ": 'bidirectional' must be true or false");
+        }
+        try {
+            return new Architecture((int) number(m, "layers", source), b, real(m, "dropout", source));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     private static String string(Map<String, Object> m, String key, String source) {

@@ -1,5 +1,7 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.optim.Adam;
 import io.chainrule.autodiff.optim.Clip;
@@ -10,8 +12,10 @@ import io.chainrule.examples.plot.LossPlot;
 import io.chainrule.examples.task.Batch;
 import io.chainrule.examples.task.Seeds;
 import io.chainrule.examples.task.Task;
+import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.SequenceLoss;
 import io.chainrule.rnn.State;
+import io.chainrule.rnn.StepLoss;
 import io.chainrule.rnn.Unroll;
 
 import java.io.IOException;
@@ -117,16 +121,28 @@ public final class Trainer {
 
     private StepResult step(long i) {
         Batch b = task.batch(i);
-        State initial = task.streaming() && carry != null && !task.restartsStream(i)
-                ? carry : Unroll.zeroState(model.cell(), b.batchSize());
         adam.zeroGrad();
-        SequenceLoss sl = Unroll.loss(model.cell(), Var.constant(b.inputs()), initial,
-                (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : ZERO,
-                strategy.at(config.seed(), i));
-        // Unroll averages over all T steps; rescale to the mean over the scored ones.
-        Var loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
+        Rng.current().setSeed(Seeds.derive(config.seed(), Seeds.DROPOUT, i));   // dropout masks, like the data
+        StepLoss stepLoss = (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : ZERO;
+        Var loss;
+        if (model.bidirectional()) {
+            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(Var.constant(b.inputs()), null,
+                    strategy.at(config.seed(), i)).outputs(), 0);
+            Var sum = ZERO;
+            for (int t = 0; t < b.steps(); t++) {
+                sum = sum.add(stepLoss.at(t, outputs[t]).reshape());
+            }
+            loss = sum.mul(1.0 / b.scoredSteps());
+        } else {
+            Cell cell = model.trainingCell();
+            State initial = task.streaming() && carry != null && !task.restartsStream(i)
+                    ? carry : Unroll.zeroState(cell, b.batchSize());
+            SequenceLoss sl = Unroll.loss(cell, Var.constant(b.inputs()), initial, stepLoss, strategy.at(config.seed(), i));
+            // Unroll averages over all T steps; rescale to the mean over the scored ones.
+            loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
+            carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
+        }
         loss.backward();
-        carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
         // --clip 0 turns clipping off: an infinite bound only measures the norm.
         double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
         if (Double.isFinite(norm)) {
@@ -158,7 +174,7 @@ public final class Trainer {
             its[k] = rows.get(k).iteration();
             losses[k] = rows.get(k).loss();
         }
-        LossPlot.write(files.plot(), task.name() + ", " + model.cellName() + " H=" + config.hidden() + ", "
+        LossPlot.write(files.plot(), task.name() + ", " + model.cellName() + config.architecture().describe() + " H=" + config.hidden() + ", "
                 + strategy + " BPTT", "training loss (" + StepLosses.describe(task.objective()) + ")", its, losses, references);
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * The four parameters of a PyTorch-layout recurrent layer with G gate blocks (1 for {@code nn.RNN},
  * 3 for {@code nn.GRU}, 4 for {@code nn.LSTM}): {@code weight_ih_l0} [G·H, D], {@code weight_hh_l0}
  * [G·H, H], {@code bias_ih_l0} and {@code bias_hh_l0} [G·H], each initialized uniform in
- * [-1/sqrt(H), 1/sqrt(H)) as PyTorch does.
+ * [-1/sqrt(H), 1/sqrt(H)) as PyTorch does. In a deep or bidirectional network the suffix names
+ * the {@link LayerPosition} ({@code weight_ih_l1_reverse}).
  */
 final class GateWeights {
     final int inputSize;
@@ -20,15 +21,18 @@ final class GateWeights {
     final Var bIh;
     final Var bHh;
 
-    GateWeights(String cell, int gates, int inputSize, int hiddenSize, RandomGenerator rng) {
+    GateWeights(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng) {
         Init.checkSizes(cell, inputSize, hiddenSize);
+        if (at == null) {
+            throw new IllegalArgumentException(cell + ": the layer position must not be null");
+        }
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         int rows = gates * hiddenSize;
-        this.wIh = Init.uniform(rng, hiddenSize, "weight_ih_l0", rows, inputSize);
-        this.wHh = Init.uniform(rng, hiddenSize, "weight_hh_l0", rows, hiddenSize);
-        this.bIh = Init.uniform(rng, hiddenSize, "bias_ih_l0", rows);
-        this.bHh = Init.uniform(rng, hiddenSize, "bias_hh_l0", rows);
+        this.wIh = Init.uniform(rng, hiddenSize, at.name("weight_ih"), rows, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, at.name("weight_hh"), rows, hiddenSize);
+        this.bIh = Init.uniform(rng, hiddenSize, at.name("bias_ih"), rows);
+        this.bHh = Init.uniform(rng, hiddenSize, at.name("bias_hh"), rows);
     }
 
     List<Var> parameters() {

@@ -26,7 +26,12 @@ public final class GruCell extends LayoutCell {
     }
 
     public GruCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        super("GruCell", 3, inputSize, hiddenSize, rng, false);
+        this(inputSize, hiddenSize, LayerPosition.FIRST, rng);
+    }
+
+    /** The cell of {@code position} in a deep or bidirectional network (parameters named for it). */
+    public GruCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng) {
+        super("GruCell", 3, inputSize, hiddenSize, position, rng, false);
     }
 
     @Override

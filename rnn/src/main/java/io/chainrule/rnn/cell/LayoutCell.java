@@ -19,13 +19,13 @@ abstract class LayoutCell implements Cell {
      * @param hiddenBiasOutsideGates whether b_hh can be added with b_ih before the time loop (it can
      *                               unless a gate multiplies it, as the GRU's reset gate does)
      */
-    LayoutCell(String cell, int gates, int inputSize, int hiddenSize, RandomGenerator rng,
+    LayoutCell(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng,
                boolean hiddenBiasOutsideGates) {
-        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, rng);
+        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, at, rng);
         this.hiddenBiasOutsideGates = hiddenBiasOutsideGates;
     }
 
-    /** The recurrent weight {@code weight_hh_l0}, [G·H, H]. */
+    /** The recurrent weight {@code weight_hh_l0} (or the name of its {@link LayerPosition}), [G·H, H]. */
     public Var weightHh() {
         return w.wHh;
     }

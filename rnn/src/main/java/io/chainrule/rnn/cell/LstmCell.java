@@ -28,7 +28,12 @@ public final class LstmCell extends LayoutCell {
     }
 
     public LstmCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        super("LstmCell", 4, inputSize, hiddenSize, rng, true);
+        this(inputSize, hiddenSize, LayerPosition.FIRST, rng);
+    }
+
+    /** The cell of {@code position} in a deep or bidirectional network (parameters named for it). */
+    public LstmCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng) {
+        super("LstmCell", 4, inputSize, hiddenSize, position, rng, true);
     }
 
     @Override

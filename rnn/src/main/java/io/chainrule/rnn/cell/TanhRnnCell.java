@@ -22,7 +22,12 @@ public final class TanhRnnCell extends LayoutCell {
     }
 
     public TanhRnnCell(int inputSize, int hiddenSize, RandomGenerator rng) {
-        super("TanhRnnCell", 1, inputSize, hiddenSize, rng, true);
+        this(inputSize, hiddenSize, LayerPosition.FIRST, rng);
+    }
+
+    /** The cell of {@code position} in a deep or bidirectional network (parameters named for it). */
+    public TanhRnnCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng) {
+        super("TanhRnnCell", 1, inputSize, hiddenSize, position, rng, true);
     }
 
     @Override
