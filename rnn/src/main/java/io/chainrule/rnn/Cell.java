@@ -1,6 +1,7 @@
 package io.chainrule.rnn;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 
 import java.util.List;
 
@@ -42,6 +43,15 @@ public interface Cell {
      */
     default Var prepareInputs(Var inputs, Params params) {
         return inputs;
+    }
+
+    /**
+     * The element type of the cell's parameters, which its inputs and states must share: the first
+     * parameter's by default (float64 for a cell without parameters).
+     */
+    default DType dtype() {
+        List<Var> ps = parameters();
+        return ps.isEmpty() ? DType.FLOAT64 : ps.get(0).value().dtype();
     }
 
     /** One step: the prepared input of step t (x_t by default) and the previous state give the next state. */

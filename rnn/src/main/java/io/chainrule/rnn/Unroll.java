@@ -51,7 +51,7 @@ public final class Unroll {
         }
         Var[] parts = new Var[cell.stateParts()];
         for (int i = 0; i < parts.length; i++) {
-            parts[i] = Var.constant(Tensor.zeros(batch, cell.hiddenSize()));
+            parts[i] = Var.constant(Tensor.zeros(cell.dtype(), batch, cell.hiddenSize()));
         }
         return State.of(parts);
     }
@@ -551,6 +551,10 @@ public final class Unroll {
             throw new IllegalArgumentException("the sequence has no steps (T = 0, inputs shape " + Shape.format(s) + ")");
         }
         checkSizes(cell, s, initial);
+        if (inputs.value().dtype() != cell.dtype()) {
+            throw new IllegalArgumentException(cell.name() + " is " + cell.dtype() + " but the inputs of shape "
+                    + Shape.format(s) + " are " + inputs.value().dtype() + "; cast them (Tensor.cast)");
+        }
         return s[0];
     }
 

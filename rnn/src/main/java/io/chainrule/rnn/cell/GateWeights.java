@@ -1,6 +1,7 @@
 package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.rnn.Params;
 import org.apache.commons.math3.random.RandomGenerator;
 
@@ -21,7 +22,8 @@ final class GateWeights {
     final Var bIh;
     final Var bHh;
 
-    GateWeights(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng) {
+    GateWeights(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng,
+                DType dtype) {
         Init.checkSizes(cell, inputSize, hiddenSize);
         if (at == null) {
             throw new IllegalArgumentException(cell + ": the layer position must not be null");
@@ -29,10 +31,10 @@ final class GateWeights {
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         int rows = gates * hiddenSize;
-        this.wIh = Init.uniform(rng, hiddenSize, at.name("weight_ih"), rows, inputSize);
-        this.wHh = Init.uniform(rng, hiddenSize, at.name("weight_hh"), rows, hiddenSize);
-        this.bIh = Init.uniform(rng, hiddenSize, at.name("bias_ih"), rows);
-        this.bHh = Init.uniform(rng, hiddenSize, at.name("bias_hh"), rows);
+        this.wIh = Init.uniform(rng, hiddenSize, at.name("weight_ih"), dtype, rows, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, at.name("weight_hh"), dtype, rows, hiddenSize);
+        this.bIh = Init.uniform(rng, hiddenSize, at.name("bias_ih"), dtype, rows);
+        this.bHh = Init.uniform(rng, hiddenSize, at.name("bias_hh"), dtype, rows);
     }
 
     List<Var> parameters() {

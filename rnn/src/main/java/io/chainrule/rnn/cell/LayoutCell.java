@@ -1,6 +1,7 @@
 package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -20,8 +21,8 @@ abstract class LayoutCell implements Cell {
      *                               unless a gate multiplies it, as the GRU's reset gate does)
      */
     LayoutCell(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng,
-               boolean hiddenBiasOutsideGates) {
-        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, at, rng);
+               DType dtype, boolean hiddenBiasOutsideGates) {
+        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, at, rng, dtype == null ? DType.FLOAT64 : dtype);
         this.hiddenBiasOutsideGates = hiddenBiasOutsideGates;
     }
 

@@ -2,6 +2,7 @@ package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -33,7 +34,17 @@ public final class LstmCell extends LayoutCell {
 
     /** The cell of {@code position} in a deep or bidirectional network (parameters named for it). */
     public LstmCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng) {
-        super("LstmCell", 4, inputSize, hiddenSize, position, rng, true);
+        this(inputSize, hiddenSize, position, rng, DType.FLOAT64);
+    }
+
+    /** A cell of {@code dtype} (float32: the same draws as float64, rounded), for {@code position}. */
+    public LstmCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng, DType dtype) {
+        super("LstmCell", 4, inputSize, hiddenSize, position, rng, dtype, true);
+    }
+
+    /** A first-layer cell of {@code dtype}, seeded. */
+    public LstmCell(int inputSize, int hiddenSize, long seed, DType dtype) {
+        this(inputSize, hiddenSize, LayerPosition.FIRST, new Well19937c(seed), dtype);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.chainrule.rnn.cell;
 import io.chainrule.autodiff.Activation;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -27,7 +28,17 @@ public final class TanhRnnCell extends LayoutCell {
 
     /** The cell of {@code position} in a deep or bidirectional network (parameters named for it). */
     public TanhRnnCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng) {
-        super("TanhRnnCell", 1, inputSize, hiddenSize, position, rng, true);
+        this(inputSize, hiddenSize, position, rng, DType.FLOAT64);
+    }
+
+    /** A cell of {@code dtype} (float32: the same draws as float64, rounded), for {@code position}. */
+    public TanhRnnCell(int inputSize, int hiddenSize, LayerPosition position, RandomGenerator rng, DType dtype) {
+        super("TanhRnnCell", 1, inputSize, hiddenSize, position, rng, dtype, true);
+    }
+
+    /** A first-layer cell of {@code dtype}, seeded. */
+    public TanhRnnCell(int inputSize, int hiddenSize, long seed, DType dtype) {
+        this(inputSize, hiddenSize, LayerPosition.FIRST, new Well19937c(seed), dtype);
     }
 
     @Override
