@@ -7,7 +7,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,9 +84,39 @@ public final class FlatJson {
         AtomicFile.writeString(file, format(values));
     }
 
-    /** Reads a flat object: values are String, Long, Double or Boolean. */
+    /**
+     * Reads a flat object: values are String, Long, Double or Boolean. Errors name the file (and
+     * the key): a file that is not a regular file, larger than {@value #MAX_BYTES} bytes (no
+     * config or summary comes near), not UTF-8 (with the offset of the first bad byte), or not a
+     * flat JSON object.
+     */
     public static Map<String, Object> read(Path file) throws IOException {
-        return parse(Files.readString(file), file.toString());
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException(file + " is larger than " + MAX_BYTES + " bytes: not a file chainrule wrote");
+        }
+        return parse(utf8(bytes, file), file.toString());
+    }
+
+    /** The largest JSON file {@link #read} accepts. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private static String utf8(byte[] bytes, Path file) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not UTF-8 text: byte " + in.position() + " (0x"
+                    + String.format("%02x", bytes[Math.min(in.position(), bytes.length - 1)] & 0xff)
+                    + ") does not start a UTF-8 character", e);
+        }
     }
 
     /** Parses the text of one flat object; {@code source} names it in errors. */
