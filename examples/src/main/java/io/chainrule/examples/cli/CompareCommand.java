@@ -89,7 +89,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite,
-                Path.of("runs", "compare-" + base.task() + "-" + base.cell()), CompareCommand::contents, "a comparison");
+                Path.of("runs", "compare-" + base.task() + "-" + base.cell()), CompareCommand::contents, "a comparison", false);
         Path dir = chosen.dir();
         boolean terminal = Terminal.stderrIsTerminal();
         if (chosen.note() != null) {

@@ -86,7 +86,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
         validate();
         PrintWriter stdout = spec.commandLine().getOut();
         OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, Path.of("runs", "diagnose"),
-                DiagnoseCommand::contents, "a diagnosis");
+                DiagnoseCommand::contents, "a diagnosis", false);
         Path out = chosen.dir();
         if (chosen.note() != null) {
             stdout.println(chosen.note());

@@ -36,7 +36,7 @@ public final class GraphCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (steps <= 0 || steps > MAX_STEPS) {
             throw new ParameterException(spec.commandLine(), "--steps must be from 1 to " + MAX_STEPS + " (a drawing of "
-                    + "more than a few dozen steps is unreadable; " + MAX_STEPS + " steps make 8 MB of DOT), got " + steps);
+                    + "more than a few dozen steps is unreadable; " + MAX_STEPS + " steps make 12.5 MB of DOT), got " + steps);
         }
         if (out != null && (out.toString().isBlank() || Files.isDirectory(out))) {
             throw new ParameterException(spec.commandLine(), "--out must name a file, got "

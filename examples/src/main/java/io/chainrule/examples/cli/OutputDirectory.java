@@ -33,14 +33,18 @@ record OutputDirectory(Path dir, String note) {
         List<String> of(Path dir) throws IOException;
     }
 
+    /**
+     * The directory to write into; {@code what} names the results ("a run"), {@code resumable}
+     * says whether the refusal may suggest {@code --resume}.
+     */
     static OutputDirectory choose(CommandLine cmd, Path out, boolean overwrite, Path defaultDir, Contents contents,
-                                  String what) throws IOException {
+                                  String what, boolean resumable) throws IOException {
         if (out != null) {
             requireDirectoryName(cmd, out);
             List<String> held = contents.of(out);
             if (!held.isEmpty() && !overwrite) {
-                throw new ParameterException(cmd, "--out " + out + " holds " + what + " (" + String.join(", ", held)
-                        + "); continue it with --resume, replace it with --overwrite, or choose another --out");
+                throw new ParameterException(cmd, "--out " + out + " holds " + what + " (" + String.join(", ", held) + "); "
+                        + (resumable ? "continue it with --resume, " : "") + "replace it with --overwrite, or choose another --out");
             }
             return new OutputDirectory(out, held.isEmpty() ? null : "replacing " + what + " in " + out
                     + " (it stays as it was until the new run's first checkpoint)");
@@ -93,8 +97,14 @@ record OutputDirectory(Path dir, String note) {
             throw new ParameterException(cmd, "--out must name a directory, got an empty name (which would mean the "
                     + "working directory)");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new ParameterException(cmd, "--out " + out + " is a file, not a directory");
+        for (Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new ParameterException(cmd, "--out " + out + (p.equals(out.toAbsolutePath()) ? "" : ": " + p)
+                            + " is a file, not a directory");
+                }
+                break;
+            }
         }
     }
 }

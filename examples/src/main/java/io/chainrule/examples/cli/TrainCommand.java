@@ -117,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
             run = Run.resume(runFiles.at(dir), resumeIterations(dir), listeners);
         } else {
             TrainConfig config = config();
-            OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, defaultDir, RUN, "a run");
+            OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, defaultDir, RUN, "a run", true);
             dir = chosen.dir();
             note = chosen.note();
             try {

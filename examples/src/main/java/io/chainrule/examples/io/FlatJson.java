@@ -9,10 +9,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,23 +97,11 @@ public final class FlatJson {
         if (bytes.length > MAX_BYTES) {
             throw new IOException(file + " is larger than " + MAX_BYTES + " bytes: not a file chainrule wrote");
         }
-        return parse(utf8(bytes, file), file.toString());
+        return parse(Utf8.decode(bytes, file.toString()), file.toString());
     }
 
     /** The largest JSON file {@link #read} accepts. */
     public static final int MAX_BYTES = 1 << 20;
-
-    private static String utf8(byte[] bytes, Path file) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in).toString();
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + " is not UTF-8 text: byte " + in.position() + " (0x"
-                    + String.format("%02x", bytes[Math.min(in.position(), bytes.length - 1)] & 0xff)
-                    + ") does not start a UTF-8 character", e);
-        }
-    }
 
     /** Parses the text of one flat object; {@code source} names it in errors. */
     public static Map<String, Object> parse(String text, String source) throws IOException {

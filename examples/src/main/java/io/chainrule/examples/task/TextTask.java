@@ -2,12 +2,9 @@ package io.chainrule.examples.task;
 
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.io.HeapBudget;
+import io.chainrule.examples.io.Utf8;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -101,12 +98,9 @@ public final class TextTask implements Task {
 
     private static String decode(byte[] bytes, Path file) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the text file " + file + " is not valid UTF-8: " + e.getMessage(), e);
+            return Utf8.decode(bytes, "the text file " + file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

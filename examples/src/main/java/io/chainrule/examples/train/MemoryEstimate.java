@@ -61,12 +61,12 @@ public record MemoryEstimate(List<Part> parts) {
         double q = outputSize;
         List<Part> parts = new ArrayList<>();
         parts.add(new Part("parameters and Adam's state (" + String.format(Locale.ROOT, "%,.0f", parameters(c.cell(), d, h, q))
-                + " parameters, --hidden " + c.hidden() + ")", 5 * 8 * parameters(c.cell(), d, h, q)));
-        parts.add(new Part("one iteration (--batch " + c.batch() + " x --steps " + c.steps() + ", " + (long) recordedSteps(c)
-                + " steps recorded at once)", 2 * savedActivations(c, outputSize) + 8 * t * b * (d + q)));
+                + " parameters: " + c.cell() + ", hidden " + c.hidden() + ")", 5 * 8 * parameters(c.cell(), d, h, q)));
+        parts.add(new Part("one iteration (batch " + c.batch() + " x " + c.steps() + " steps, " + (long) recordedSteps(c)
+                + " recorded at once)", 2 * savedActivations(c, outputSize) + 8 * t * b * (d + q)));
         parts.add(new Part("held-out evaluation (" + evalBatches + " batches)",
                 8 * t * b * (evalBatches * (d + q) + stateParts(c.cell()) * h)));
-        parts.add(new Part("metrics (--iterations " + c.iterations() + ")", (double) BYTES_PER_ROW * c.iterations()));
+        parts.add(new Part("metrics (" + c.iterations() + " iterations)", (double) BYTES_PER_ROW * c.iterations()));
         return new MemoryEstimate(parts);
     }
 
@@ -89,15 +89,25 @@ public record MemoryEstimate(List<Part> parts) {
      * naming the options: no machine could run it).
      */
     public static void requireArraysFit(TrainConfig c, int inputSize, int outputSize) {
+        requireArraysFit(c, inputSize, outputSize, false);
+    }
+
+    /**
+     * {@link #requireArraysFit(TrainConfig, int, int)}; with {@code fromConfig} the message names
+     * the keys of config.json ({@code 'hidden_size' 100000}) instead of the options.
+     */
+    public static void requireArraysFit(TrainConfig c, int inputSize, int outputSize, boolean fromConfig) {
+        String hidden = fromConfig ? "'hidden_size' " + c.hidden() : "--hidden " + c.hidden();
+        String steps = fromConfig ? "'steps' " + c.steps() : "--steps " + c.steps();
+        String batch = fromConfig ? "'batch' " + c.batch() : "--batch " + c.batch();
         long g = gates(c.cell());
-        check(g * c.hidden() * Math.max(c.hidden(), (long) inputSize), "--hidden " + c.hidden() + " makes the recurrent "
-                + "weights of a " + c.cell() + " a " + String.format(Locale.ROOT, "%,d x %,d", g * c.hidden(),
-                Math.max(c.hidden(), (long) inputSize)) + " array");
-        double projection = (double) c.steps() * c.batch() * g * c.hidden();
-        check(projection, "--steps " + c.steps() + " x --batch " + c.batch() + " x " + (g == 1 ? "" : g + " gates x ")
-                + "--hidden " + c.hidden() + " makes the input projection of a batch");
-        check((double) c.steps() * c.batch() * Math.max(inputSize, outputSize), "--steps " + c.steps() + " x --batch "
-                + c.batch() + " x " + Math.max(inputSize, outputSize) + " values a step makes the data of a batch");
+        long wide = Math.max(c.hidden(), (long) inputSize);
+        check((double) g * c.hidden() * wide, hidden + " makes the recurrent weights of a " + c.cell() + " a "
+                + String.format(Locale.ROOT, "%,d x %,d", g * c.hidden(), wide) + " array");
+        check((double) c.steps() * c.batch() * g * c.hidden(), steps + " x " + batch + " x " + (g == 1 ? "" : g + " gates x ")
+                + hidden + " makes the input projection of a batch");
+        check((double) c.steps() * c.batch() * Math.max(inputSize, outputSize), steps + " x " + batch + " x "
+                + Math.max(inputSize, outputSize) + " values a step makes the data of a batch");
     }
 
     private static void check(double elements, String what) {

@@ -103,7 +103,7 @@ public final class Run {
             }
         }
         try {
-            MemoryEstimate.requireArraysFit(config, task.inputSize(), task.outputSize());
+            MemoryEstimate.requireArraysFit(config, task.inputSize(), task.outputSize(), true);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(files.config() + ": " + e.getMessage(), e);
         }

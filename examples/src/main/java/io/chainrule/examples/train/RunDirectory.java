@@ -7,7 +7,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -170,8 +169,6 @@ public final class RunDirectory {
             }
         } catch (NoSuchFileException e) {
             return out;
-        } catch (NotDirectoryException e) {
-            throw new NotDirectoryException(dir + " (a file, not a run directory)");
         }
         out.sort(null);
         return out;

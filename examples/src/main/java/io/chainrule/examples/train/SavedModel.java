@@ -33,7 +33,7 @@ public record SavedModel(TrainConfig config, Model model, long iteration) {
         int in = size(json, "input_size", files);
         int out = size(json, "output_size", files);
         try {
-            MemoryEstimate.requireArraysFit(config, in, out);
+            MemoryEstimate.requireArraysFit(config, in, out, true);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(files.config() + ": " + e.getMessage(), e);
         }

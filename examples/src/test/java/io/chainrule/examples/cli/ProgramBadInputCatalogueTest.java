@@ -220,7 +220,7 @@ class ProgramBadInputCatalogueTest {
                 2, nothingAt("run"), "--batch 100000000", "more than one Java array can hold"));
         c.add(c(Kind.SIZE_DOES_NOT_FIT, "a hidden size of 100,000", d -> Cli.run(tiny(d.resolve("run"), "2", "--hidden=100000")), 2, nothingAt("run"), "--hidden 100000", "400,000 x 100,000", "more than one Java array can hold"));
         c.add(c(Kind.SIZE_DOES_NOT_FIT, "10^11 iterations of metrics", d -> Cli.run(tiny(d.resolve("run"), "100000000000")),
-                1, nothingAt("run"), "needs about", "metrics (--iterations 100000000000)", "the Java heap has", "available"));
+                1, nothingAt("run"), "needs about", "metrics (100000000000 iterations)", "the Java heap has", "available"));
         c.add(c(Kind.SIZE_DOES_NOT_FIT, "--file /dev/zero", d -> Cli.run("train", "--task", "text", "--file", "/dev/zero",
                 "--out", d.resolve("run").toString()), 2, nothingAt("run"), "/dev/zero", "not a regular file"));
         c.add(c(Kind.SIZE_DOES_NOT_FIT, "a benchmark of 10^9 steps", d -> Cli.run("bench", "--steps", "2000000000",
@@ -255,6 +255,11 @@ class ProgramBadInputCatalogueTest {
             return resume(run);
         }, 1, (d, r) -> assertFalse(r.err().contains("Input length"), "the decoder's own words"),
                 "run/config.json", "not UTF-8", "byte 20"));
+        c.add(c(Kind.ERROR_NAMES_NO_FILE, "a text file that is not UTF-8", d -> {
+            Files.write(d.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '!'});
+            return Cli.run("train", "--task", "text", "--file", d.resolve("latin1.txt").toString(), "--out",
+                    d.resolve("run").toString());
+        }, 2, nothingAt("run"), "latin1.txt is not UTF-8 text", "byte 3 (0xe9)"));
         c.add(c(Kind.ERROR_NAMES_NO_FILE, "a config naming an unknown cell", d -> {
             Path run = run(d);
             editConfig(run, "cell", "transformer");
