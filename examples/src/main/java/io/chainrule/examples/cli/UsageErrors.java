@@ -44,7 +44,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         return CommandLine.ExitCode.USAGE;
     }
 
-    /** Every name of every option of {@code spec}, longest first for each option, in the order of --help. */
+    /** The longest name of each option of {@code spec}, in the order of --help. */
     private static List<String> optionNames(CommandSpec spec) {
         List<String> out = new ArrayList<>();
         for (OptionSpec o : spec.options()) {
