@@ -118,12 +118,22 @@ public final class GradcheckCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         String suffix = architecture.isOneLayer() ? "" : " x" + layers + (bidirectional ? " bi" : "")
                 + (dropout > 0 ? " p=" + dropout : "");
+        boolean terminal = Terminal.stderrIsTerminal();
+        PrintWriter err = spec.commandLine().getErr();
         for (String cell : cells) {
             for (CheckedStrategy s : checked) {
                 CheckProblem problem = new CheckProblem(cell, architecture, input, hidden, batch, steps, seed);
                 Rng.current().setSeed(seed);   // the dropout masks
                 results.add(GradientCheck.run(problem, cell + suffix, s, steps, tolerance, trueObjective));
+                if (terminal) {   // larger problems take minutes: say how far it is
+                    err.printf(Locale.ROOT, "\rchecked %d of %d cases\u001b[K", results.size(), cells.size() * checked.size());
+                    err.flush();
+                }
             }
+        }
+        if (terminal) {
+            err.print("\r\u001b[K");
+            err.flush();
         }
         if (!skipped.isEmpty() && !json) {
             out.println("not checked: " + String.join(", ", skipped) + " (a bidirectional network reads whole sequences "
@@ -182,21 +192,36 @@ public final class GradcheckCommand implements Callable<Integer> {
     private void validate() {
         for (String c : cells) {
             if (!Model.CELLS.contains(c)) {
-                throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + c + "'");
+                throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + c + "'"
+                    + ClosestMatch.hint(c, Model.CELLS));
             }
         }
-        positive("--steps", steps);
-        positive("--input", input);
-        positive("--hidden", hidden);
-        positive("--batch", batch);
+        bounded("--steps", steps, MAX_STEPS);
+        bounded("--input", input, MAX_SIZE);
+        bounded("--hidden", hidden, MAX_SIZE);
+        bounded("--batch", batch, MAX_BATCH);
+        if (cells.size() * (long) strategies.size() > MAX_CASES) {
+            throw usage(cells.size() + " cells x " + strategies.size() + " strategies make more than " + MAX_CASES + " cases");
+        }
         if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
             throw usage("--tolerance must be a finite positive number, got " + tolerance);
         }
     }
 
-    private void positive(String option, int value) {
-        if (value <= 0) {
-            throw usage(option + " must be positive, got " + value);
+    /**
+     * Bounds of the problem: finite differences evaluate the loss twice for each of up to 512
+     * entries of every parameter, so the cost grows fast (one LSTM case with D = H = 32, B = 8,
+     * T = 100 took 15 s); at these bounds every case still takes minutes at most.
+     */
+    static final int MAX_SIZE = 32;
+    static final int MAX_BATCH = 16;
+    static final int MAX_STEPS = 200;
+    static final int MAX_CASES = 100;
+
+    private void bounded(String option, int value, int max) {
+        if (value <= 0 || value > max) {
+            throw usage(option + " must be from 1 to " + max + " (a gradient check is for small problems: finite "
+                    + "differences evaluate the loss twice per parameter entry), got " + value);
         }
     }
 

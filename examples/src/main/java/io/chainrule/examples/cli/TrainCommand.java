@@ -8,6 +8,7 @@ import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.task.TextTask;
 import io.chainrule.examples.train.Report;
 import io.chainrule.examples.train.Run;
+import io.chainrule.examples.train.RunDirectory;
 import io.chainrule.examples.train.RunFiles;
 import io.chainrule.examples.train.StrategySpec;
 import io.chainrule.examples.train.TrainConfig;
@@ -72,8 +73,13 @@ public final class TrainCommand implements Callable<Integer> {
     static final long DEFAULT_ITERATIONS = 500;
 
 
-    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<task>-<cell>)")
+    @Option(names = "--out", paramLabel = "DIR", description = {"run directory (default: runs/<task>-<cell>, or",
+            "runs/<task>-<cell>-2, -3, ... when it holds a run)"})
     Path out;
+
+    @Option(names = "--overwrite", description = {"replace the run in --out with a new one (the old run stays",
+            "intact until the new one's first checkpoint)"})
+    boolean overwrite;
 
     @Option(names = "--save-every", defaultValue = "100", paramLabel = "N",
             description = "iterations between checkpoints (default: ${DEFAULT-VALUE})")
@@ -109,21 +115,34 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Path dir = out != null ? out : Path.of("runs", model.task + "-" + model.cell);
+        Path defaultDir = Path.of("runs", model.task + "-" + model.cell);
         boolean terminal = Terminal.stderrIsTerminal();
         List<TrainingListener> listeners = List.of(new Progress(stdout, stderr, progress || terminal, terminal));
         Run run;
+        Path dir;
+        String note = null;
         if (resume) {
+            if (overwrite) {
+                throw usage("--overwrite starts a new run in --out and --resume continues the one there: give one of them");
+            }
             rejectSettingsOnResume();
+            dir = OutputDirectory.toResume(spec.commandLine(), out, defaultDir, RUN);
             run = Run.resume(runFiles.at(dir), resumeIterations(dir), listeners);
         } else {
             TrainConfig config = config();
+            OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, defaultDir, RUN, "a run", true);
+            dir = chosen.dir();
+            note = chosen.note();
             try {
-                run = Run.start(config, runFiles.at(dir), listeners);
+                run = Run.start(config, runFiles.at(dir), listeners, overwrite);
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());   // options that do not fit the task (e.g. --steps too short)
             }
         }
+        if (note != null) {
+            stdout.println(note);
+        }
+        run.notes().forEach(stdout::println);
         TrainConfig c = run.config();
         stdout.println("chainrule train: " + c.task() + ": " + run.task().describe());
         stdout.printf(Locale.ROOT, "model: %s, hidden %d, %,d parameters; %s BPTT; Adam lr %s; clip %s; batch %d x %d steps; seed %d%n",
@@ -137,6 +156,12 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
     }
+
+    /** What of a run a directory holds ({@link OutputDirectory.Contents}). */
+    static final OutputDirectory.Contents RUN = dir -> {
+        List<String> files = RunDirectory.runFiles(dir);
+        return files.isEmpty() && RunDirectory.holdsRun(dir) ? List.of(RunDirectory.STAGING + " (a run being moved in)") : files;
+    };
 
     private TrainConfig config() throws IOException {
         long iterations = length.iterations != null ? length.iterations : DEFAULT_ITERATIONS;
@@ -187,7 +212,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs <= 0) {
             throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
         }
-        return epochs * new TextTask(file, steps, batch).chunksPerEpoch();
+        long perEpoch = new TextTask(file, steps, batch).chunksPerEpoch();
+        if (perEpoch > Long.MAX_VALUE / epochs) {
+            throw new IllegalArgumentException("--epochs " + epochs + " of " + perEpoch + " batches each is more than "
+                    + Long.MAX_VALUE + " iterations");
+        }
+        return epochs * perEpoch;
     }
 
     private void rejectSettingsOnResume() {

@@ -86,8 +86,8 @@ public final class AtomicFile {
         }
     }
 
-    /** Makes the rename durable where the platform allows opening a directory (Linux); elsewhere a no-op. */
-    private static void forceDirectory(Path dir) {
+    /** Makes renames in {@code dir} durable where the platform allows opening a directory (Linux); elsewhere a no-op. */
+    public static void forceDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException | UnsupportedOperationException e) {

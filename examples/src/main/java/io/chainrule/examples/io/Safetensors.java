@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -140,10 +141,28 @@ public final class Safetensors {
 
     // ------------------------------------------------------------------ reading
 
-    /** Reads a safetensors file of F64 tensors. */
+    /**
+     * Reads a safetensors file of F64 tensors. Every error names {@code file}: a format problem is a
+     * {@link SafetensorsFormatException} "FILE: what is wrong (tensor, field)"; a file that is not a
+     * regular file ({@code /dev/zero}, a directory) or whose tensors would not fit in the memory the
+     * Java heap has left is refused before anything is allocated.
+     */
     public static SafetensorsFile load(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new SafetensorsFormatException(file + " is not a regular file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(ch);
+            long free = HeapBudget.available();
+            if (ch.size() > free) {
+                throw new IOException(file + " has " + HeapBudget.bytes(ch.size()) + " of tensors to read, more than the "
+                        + HeapBudget.bytes(free) + " the Java heap has free; " + HeapBudget.advice("use a smaller file", ch.size()));
+            }
+            return read(ch).from(file.toString());
+        } catch (SafetensorsFormatException e) {
+            if (e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new SafetensorsFormatException(file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.chainrule.examples.io;
 
+import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
 import java.util.Collections;
@@ -7,31 +8,71 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The contents of a safetensors file: named tensors (in the order of their data in the file) and
- * the string-to-string {@code __metadata__} map (empty when the file has none).
+ * The contents of a safetensors file: named tensors (in the order of their data in the file), the
+ * string-to-string {@code __metadata__} map (empty when the file has none), and where they were
+ * read from ({@code source}: the file's path, or "the file" for a channel), which every error names.
  */
-public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
+public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata, String source) {
 
     public SafetensorsFile {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** The tensor called {@code name}, or a format error naming it when the file lacks it. */
+    public SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        this(tensors, metadata, "the file");
+    }
+
+    /** The same contents, read from {@code source}. */
+    public SafetensorsFile from(String source) {
+        return new SafetensorsFile(tensors, metadata, source);
+    }
+
+    /** The tensor called {@code name}, or a format error naming the file and the tensor when the file lacks it. */
     public Tensor tensor(String name) throws SafetensorsFormatException {
         Tensor t = tensors.get(name);
         if (t == null) {
-            throw new SafetensorsFormatException("the file has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
+            throw new SafetensorsFormatException(source + " has no tensor '" + name + "' (it has " + tensors.keySet() + ")");
         }
         return t;
     }
 
-    /** The metadata entry {@code key}, or a format error naming it when the file lacks it. */
+    /** The metadata entry {@code key}, or a format error naming the file and the key when the file lacks it. */
     public String meta(String key) throws SafetensorsFormatException {
         String v = metadata.get(key);
         if (v == null) {
-            throw new SafetensorsFormatException("the file's __metadata__ has no entry '" + key + "'");
+            throw new SafetensorsFormatException(source + ": its __metadata__ has no entry '" + key + "'");
         }
         return v;
+    }
+
+    /**
+     * This file, if every element of every tensor is finite; otherwise a format error naming the
+     * file, the tensor, the first non-finite element's index and its value. Weights and optimizer
+     * state are checked this way when a run loads them: a NaN there would only surface iterations
+     * later as a failure that seems to be the learning rate's.
+     */
+    public SafetensorsFile requireFinite() throws SafetensorsFormatException {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            for (int i = 0; i < t.size(); i++) {
+                double v = t.getFlat(i);
+                if (!Double.isFinite(v)) {
+                    throw new SafetensorsFormatException(source + ": tensor '" + e.getKey() + "' holds " + v
+                            + " at index " + Shape.format(unravel(i, t.shape())) + " (element " + i
+                            + " of " + t.size() + "); only finite values can be trained on or evaluated");
+                }
+            }
+        }
+        return this;
+    }
+
+    private static int[] unravel(int flat, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
     }
 }

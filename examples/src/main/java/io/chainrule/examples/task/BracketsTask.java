@@ -18,7 +18,7 @@ public final class BracketsTask implements Task {
     private final int steps;
     private final int batch;
     private final long seed;
-    private final BracketLanguage.Stream[] lanes;
+    private BracketLanguage.Stream[] lanes;   // made by the first batch, so that building the task allocates nothing
     private List<Batch> eval;
     private double[][][] evalLogProbs;   // [chunk][t][b]
 
@@ -26,10 +26,6 @@ public final class BracketsTask implements Task {
         this.steps = steps;
         this.batch = batch;
         this.seed = seed;
-        this.lanes = new BracketLanguage.Stream[batch];
-        for (int b = 0; b < batch; b++) {
-            lanes[b] = new BracketLanguage.Stream(Seeds.derive(seed, Seeds.DATA, b));
-        }
     }
 
     @Override
@@ -59,7 +55,18 @@ public final class BracketsTask implements Task {
 
     @Override
     public Batch batch(long iteration) {
+        if (lanes == null) {
+            lanes = new BracketLanguage.Stream[batch];
+            for (int b = 0; b < batch; b++) {
+                lanes[b] = new BracketLanguage.Stream(Seeds.derive(seed, Seeds.DATA, b));
+            }
+        }
         return chunk(lanes, iteration, null);
+    }
+
+    @Override
+    public int evalBatchCount() {
+        return EVAL_CHUNKS;
     }
 
     private Batch chunk(BracketLanguage.Stream[] streams, long index, double[][] logProbs) {

@@ -40,6 +40,9 @@ public interface Task {
     /** Held-out batches (for a streaming task, consecutive chunks of held-out streams). */
     List<Batch> evalBatches();
 
+    /** How many batches {@link #evalBatches()} makes, known without making them (for the memory estimate). */
+    int evalBatchCount();
+
     /**
      * Scores of the model's outputs on {@link #evalBatches()} ({@code outputs.get(k)[t]} is the
      * [B, Q] output at step t of batch k) beside baselines. Always includes

@@ -6,6 +6,7 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.optim.Adam;
 import io.chainrule.autodiff.optim.Clip;
 import io.chainrule.autodiff.optim.Optimizer;
+import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
@@ -28,7 +29,9 @@ import java.util.Map;
  * state carried from the previous batch (streaming tasks; its value only, the gradient path cut)
  * or zero; the loss unrolled under the BPTT strategy; backward (which frees the saved activations,
  * so no graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
- * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png.
+ * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png. A
+ * run that diverges ({@link Divergence}) stops there with an IllegalStateException, saving nothing
+ * after its last checkpoint.
  *
  * <p>Everything an iteration depends on is either in the checkpoint (parameters, Adam's state,
  * the carried state) or a fixed function of (seed, iteration) (the batch, the random truncation
@@ -47,6 +50,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
     private final List<MetricsRow> rows = new ArrayList<>();
     private long iteration;
+    private long saved;             // the iteration of the last checkpoint on disk (0: none)
     private double secondsBefore;
     private State carry;
 
@@ -64,9 +68,19 @@ public final class Trainer {
 
     /** Continues from {@code c}; {@code history} are the metrics rows up to its iteration. */
     public void restore(Checkpoint c, List<MetricsRow> history) {
-        model.load(c.parameters());
-        adam.loadState(c.optimizerState());
+        try {
+            model.load(c.parameters());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(files.model() + ": " + e.getMessage(), e);
+        }
+        try {
+            adam.loadState(c.optimizerState());
+            checkCarry(c.carry());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(files.optimizer(c.iteration()) + ": " + e.getMessage(), e);
+        }
         iteration = c.iteration();
+        saved = c.iteration();
         secondsBefore = c.seconds();
         if (c.carry().length > 0) {
             Var[] parts = new Var[c.carry().length];
@@ -78,6 +92,21 @@ public final class Trainer {
         for (MetricsRow r : history) {
             if (r.iteration() <= iteration) {
                 rows.add(r);
+            }
+        }
+    }
+
+    /** The carried state must be what this run's cell carries: its parts, each [batch, hidden]; none for an episodic task. */
+    private void checkCarry(Tensor[] carry) {
+        int parts = task.streaming() ? model.cell().stateParts() : 0;
+        if (carry.length != 0 && carry.length != parts) {
+            throw new IllegalArgumentException("the carried state has " + carry.length + " parts, but a " + model.cellName()
+                    + " on the " + task.name() + " task carries " + parts);
+        }
+        for (int i = 0; i < carry.length; i++) {
+            if (!carry[i].hasShape(config.batch(), config.hidden())) {
+                throw new IllegalArgumentException("tensor 'carry." + i + "' has shape " + Shape.format(carry[i].shape())
+                        + ", not [" + config.batch() + ", " + config.hidden() + "] (batch, hidden)");
             }
         }
     }
@@ -103,10 +132,11 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.iteration(iteration, total, r.loss(), seconds);
             }
-            if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
-                String what = Double.isFinite(r.loss()) ? "gradient norm became " + r.gradNorm() : "loss became " + r.loss();
-                throw new IllegalStateException("the training " + what + " at iteration " + iteration
-                        + "; try a smaller --lr or gradient clipping (--clip)");
+            String diverged = Divergence.check(rows);
+            if (diverged != null) {
+                throw new IllegalStateException(diverged + "; try a smaller --lr (this run's: " + config.lr()
+                        + ") or gradient clipping (--clip, this run's: " + (config.clip() > 0 ? config.clip() : "off") + "); "
+                        + (saved > 0 ? "the checkpoint of iteration " + saved + " is kept" : "nothing was saved"));
             }
             if (iteration % config.saveEvery() == 0 || iteration == total) {
                 save(seconds);
@@ -160,6 +190,7 @@ public final class Trainer {
         MetricsCsv.write(files.metrics(), rows);
         files.save(new Checkpoint(iteration, seconds, model.values(), adam.state(), carried),
                 Map.of("task", task.name(), "cell", model.cellName()));
+        saved = iteration;
         plot(List.of());
         for (TrainingListener l : listeners) {
             l.saved(iteration);

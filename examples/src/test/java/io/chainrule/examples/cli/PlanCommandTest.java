@@ -74,7 +74,7 @@ class PlanCommandTest {
         return Stream.of(
                 Arguments.of(new String[] {"--steps", "10"}, "Missing required argument"),
                 Arguments.of(new String[] {"--slots", "3"}, "Missing required option: '--steps=T'"),
-                Arguments.of(new String[] {"--steps", "0", "--slots", "3"}, "--steps must be positive"),
+                Arguments.of(new String[] {"--steps", "0", "--slots", "3"}, "--steps must be from 1 to 1,000,000"),
                 Arguments.of(new String[] {"--steps", "10", "--slots", "0"}, "--slots must be positive"),
                 Arguments.of(new String[] {"--steps", "10", "--memory", "100"}, "--state-bytes"),
                 Arguments.of(new String[] {"--steps", "10", "--slots", "2", "--memory", "100", "--state-bytes", "8"},
