@@ -75,7 +75,33 @@ public final class Unroll {
                 x.donate();
             }
         }
-        return run(initial, loss, xi, strategy.recompute(), null, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t));
+        return run(initial, loss, xi, strategy.recompute(), null, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t),
+                null);
+    }
+
+    /**
+     * {@link #loss(Cell, Var, State, StepLoss, BpttStrategy)}, keeping every hidden output
+     * h_1..h_T for {@link SequenceLoss#hidden()} (as part of the graph: a loss built on them is
+     * differentiated through the unroll) and {@link SequenceLoss#hiddenValues()}. Under a strategy
+     * that recomputes activations the steps' graphs are not kept, so only the values are: copied
+     * as each step first runs, which costs the memory of storing h_t however few states the
+     * schedule keeps.
+     */
+    public static SequenceLoss lossWithHidden(Cell cell, Var inputs, State initial, StepLoss loss,
+                                              BpttStrategy strategy) {
+        int steps = checkInputs(cell, inputs, initial);
+        double[] xi = scales(strategy, steps);
+        checkLoss(loss);
+        Params p = Params.shared();
+        Var prepared = cell.prepareInputs(inputs, p);
+        Var[] xs = Ops.unstack(prepared, 0);
+        if (strategy.recompute() == null && !prepared.value().sharesStorageWith(inputs.value())) {
+            for (Var x : xs) {
+                x.donate();
+            }
+        }
+        return run(initial, loss, xi, strategy.recompute(), null, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t),
+                new Var[steps]);
     }
 
     /**
@@ -102,7 +128,7 @@ public final class Unroll {
                 int[] rest = Arrays.copyOfRange(ps, 1, ps.length);
                 return checkedStep(cell, prepared.reshape(rest), s, p, t);
             }
-        });
+        }, null);
     }
 
     /**
@@ -122,7 +148,7 @@ public final class Unroll {
         }
         Params p = Params.shared();
         Var[] xs = Ops.unstack(cell.prepareInputs(inputs, p), 0);
-        return run(initial, loss, xi, null, held, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t));
+        return run(initial, loss, xi, null, held, steps, (t, s) -> checkedStep(cell, xs[t], s, p, t), null);
     }
 
     private interface StepFn {
@@ -157,16 +183,21 @@ public final class Unroll {
     /**
      * Runs the steps: before step t the entering state is treated per ξ_t (or mixed with the held
      * state, for the surrogate), then the cell steps and the step's loss is added. With a
-     * schedule, the steps (state and running loss) form a checkpointed chain.
+     * schedule, the steps (state and running loss) form a checkpointed chain. When {@code hidden}
+     * is given, h_t is put at {@code hidden[t]}: the step's own Var when every step runs once, a
+     * constant copy of its value the first time step t runs under a schedule.
      */
     private static SequenceLoss run(State initial, StepLoss loss, double[] xi, Schedule schedule, List<State> held,
-                                    int steps, StepFn stepFn) {
+                                    int steps, StepFn stepFn, Var[] hidden) {
         int parts = initial.size();
         Var lossSum = Var.constant(0.0);
         State s = initial;
         if (schedule == null) {
             for (int t = 0; t < steps; t++) {
                 s = stepFn.apply(t, enter(s, xi[t], held == null ? null : held.get(t)));
+                if (hidden != null) {
+                    hidden[t] = s.h();
+                }
                 lossSum = lossSum.add(stepLoss(loss, t, s));
             }
         } else {
@@ -175,6 +206,10 @@ public final class Unroll {
             flat[parts] = lossSum;
             Var[] end = CheckpointedChain.run((state, t) -> {
                 State next = stepFn.apply(t, enter(State.of(Arrays.copyOf(state, parts)), xi[t], null));
+                if (hidden != null && hidden[t] == null) {
+                    // the first run of step t; recomputations during backward are bitwise the same
+                    hidden[t] = Var.constant(next.h().value().copy());
+                }
                 Var[] out = Arrays.copyOf(next.parts(), parts + 1);
                 out[parts] = state[parts].add(stepLoss(loss, t, next));
                 return out;
@@ -182,7 +217,7 @@ public final class Unroll {
             s = State.of(Arrays.copyOf(end, parts));
             lossSum = end[parts];
         }
-        return new SequenceLoss(lossSum.mul(1.0 / steps), s, steps);
+        return new SequenceLoss(lossSum.mul(1.0 / steps), s, steps, hidden, schedule != null);
     }
 
     /** The state entering a step, as ξ says: kept, cut, or its gradient scaled; mixed with {@code held} for a surrogate. */
