@@ -21,7 +21,11 @@ abstract class LayoutCell implements Cell {
      */
     LayoutCell(String cell, int gates, int inputSize, int hiddenSize, RandomGenerator rng,
                boolean hiddenBiasOutsideGates) {
-        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, rng);
+        this(new GateWeights(cell, gates, inputSize, hiddenSize, rng), hiddenBiasOutsideGates);
+    }
+
+    LayoutCell(GateWeights w, boolean hiddenBiasOutsideGates) {
+        this.w = w;
         this.hiddenBiasOutsideGates = hiddenBiasOutsideGates;
     }
 
