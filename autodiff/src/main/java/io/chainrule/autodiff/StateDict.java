@@ -2,7 +2,11 @@ package io.chainrule.autodiff;
 
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -22,7 +26,8 @@ import java.util.function.UnaryOperator;
  *         .add("rnn", cell.stateDict())          // rnn.weight_ih_l0, rnn.weight_hh_l0, ...
  *         .add("head", head.stateDict())         // head.weight, head.bias
  *         .build();
- * state.load(values);                            // strict: same keys, same shapes, finite values
+ * state.save(Path.of("model.safetensors"));     // F64, PyTorch's keys
+ * state.load(Path.of("model.safetensors"));     // strict: same keys, same shapes, finite values
  * }</pre>
  *
  * <p><b>Names compose by prefixes</b>, as PyTorch's do for submodules: {@link Builder#add(String,
@@ -175,6 +180,53 @@ public final class StateDict {
         return m;
     }
 
+    /**
+     * Saves the values as a safetensors file (F64, keys in name order, metadata
+     * {@code format: pt}), atomically: the file is the old one or the new one, never a torn one.
+     * {@code safetensors.torch.load_file} reads it, and a built-in cell's file loads into the
+     * matching PyTorch module with {@code load_state_dict} as is.
+     */
+    public void save(Path file) throws IOException {
+        Safetensors.save(file, values(), Map.of("format", "pt"));
+    }
+
+    /**
+     * Loads a safetensors file (F64 or F32) strictly: exactly this dict's keys, each of its
+     * parameter's shape, every value finite. Errors begin with the file and name the key, the
+     * expected shape and the shape and dtype found.
+     */
+    public void load(Path file) throws IOException {
+        SafetensorsFile f = Safetensors.load(file);
+        load(f.tensors(), file.toString(), f.dtypes());
+    }
+
+    /**
+     * Loads this dict from the keys {@code prefix + "." + key} of a safetensors file (a part of a
+     * larger model's file: {@code cell.stateDict().load(path, "cell")}); keys of the file outside
+     * the prefix are left alone, and within it loading is as strict as {@link #load(Path)}.
+     */
+    public void load(Path file, String prefix) throws IOException {
+        if (prefix == null || prefix.isEmpty()) {
+            load(file);
+            return;
+        }
+        SafetensorsFile f = Safetensors.load(file);
+        Map<String, Tensor> part = new LinkedHashMap<>();
+        Map<String, String> dtypes = new LinkedHashMap<>();
+        String p = prefix + ".";
+        f.tensors().forEach((k, v) -> {
+            if (k.startsWith(p)) {
+                part.put(k.substring(p.length()), v);
+                dtypes.put(k.substring(p.length()), f.dtype(k));
+            }
+        });
+        if (part.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no key begins with '" + p + "' (the file has "
+                    + new TreeSet<>(f.tensors().keySet()) + ")");
+        }
+        load(part, file + " (keys under '" + p + "')", dtypes);
+    }
+
     /** {@link #load(Map, String)} with no source to name. */
     public void load(Map<String, Tensor> values) {
         load(values, null);
@@ -185,6 +237,10 @@ public final class StateDict {
      * (a file name, or null) begins every error message.
      */
     public void load(Map<String, Tensor> values, String source) {
+        load(values, source, Map.of());
+    }
+
+    private void load(Map<String, Tensor> values, String source, Map<String, String> dtypes) {
         String where = source == null ? "" : source + ": ";
         if (values == null) {
             throw new IllegalArgumentException(where + "no values to load");
@@ -206,7 +262,14 @@ public final class StateDict {
                     + quoted(missing) + " (found " + new TreeSet<>(values.keySet()) + ")");
         }
         for (Map.Entry<String, Var> e : entries.entrySet()) {
-            checkValue(where, e.getKey(), e.getValue().shape(), values.get(e.getKey()));
+            Tensor v = values.get(e.getKey());
+            String dtype = dtypes.get(e.getKey());
+            if (dtype != null && v != null && !v.hasShape(e.getValue().shape())) {
+                throw new IllegalArgumentException(where + "key '" + e.getKey() + "': expected shape "
+                        + Shape.format(e.getValue().shape()) + " (F64 or F32), found " + Shape.format(v.shape()) + " "
+                        + dtype);
+            }
+            checkValue(where, e.getKey(), e.getValue().shape(), v);
         }
         entries.forEach((k, v) -> v.value().assignInPlace(values.get(k)));
     }

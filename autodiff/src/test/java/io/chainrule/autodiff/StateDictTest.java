@@ -1,7 +1,12 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.core.Tensor;
+import io.chainrule.core.io.Safetensors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,5 +91,37 @@ class StateDictTest {
         assertThrows(IllegalArgumentException.class, () -> StateDict.builder().add("a", w).add("a", b));
         assertThrows(IllegalArgumentException.class, () -> StateDict.of(List.of(Var.param(Tensor.zeros(2)))));
         assertThrows(IllegalArgumentException.class, () -> StateDict.builder().add("c", Var.constant(Tensor.zeros(2))));
+    }
+
+    @Test
+    void aSavedStateLoadsBackBitForBitWholeOrAsAPartOfALargerFile(@TempDir Path dir) throws IOException {
+        StateDict s = model();
+        Path f = dir.resolve("model.safetensors");
+        s.save(f);
+        Map<String, Tensor> saved = new LinkedHashMap<>();
+        s.values().forEach((k, v) -> saved.put(k, v.copy()));
+        s.parameters().forEach(p -> p.value().fillInPlace(0));
+        s.load(f);
+        saved.forEach((k, v) -> assertTrue(v.bitwiseEquals(s.get(k).value()), k));
+        StateDict head = StateDict.of(List.of(Var.param(Tensor.zeros(3, 2), "weight"), Var.param(Tensor.zeros(3), "bias")));
+        head.load(f, "head");
+        assertTrue(saved.get("head.weight").bitwiseEquals(head.get("weight").value()));
+    }
+
+    @Test
+    void fileErrorsNameTheFileTheKeyBothShapesAndTheDtype(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("w.safetensors");
+        Safetensors.save(f, Map.of("head.weight", Tensor.zeros(2, 3), "head.bias", Tensor.zeros(3),
+                "rnn.weight_hh_l0", Tensor.zeros(2, 2)), Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model().load(f));
+        assertEquals(f + ": key 'head.weight': expected shape [3, 2] (F64 or F32), found [2, 3] F64", e.getMessage());
+        Tensor nan = Tensor.zeros(3);
+        nan.setInPlace(Double.NaN, 1);
+        Safetensors.save(f, Map.of("head.weight", Tensor.zeros(3, 2), "head.bias", nan,
+                "rnn.weight_hh_l0", Tensor.zeros(2, 2)), Map.of());
+        assertEquals(f + ": key 'head.bias' [3] holds NaN at index [1] (flat 1); parameters must be finite",
+                assertThrows(IllegalArgumentException.class, () -> model().load(f)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> model().load(f, "cell")).getMessage()
+                .startsWith(f + ": no key begins with 'cell.'"));
     }
 }

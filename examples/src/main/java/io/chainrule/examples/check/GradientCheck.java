@@ -2,14 +2,15 @@ package io.chainrule.examples.check;
 
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.Var;
-import io.chainrule.rnn.bptt.SurrogateObjective;
+import io.chainrule.examples.model.Model;
+import io.chainrule.rnn.testing.CellProblem;
 
 import java.util.function.Supplier;
 
 /**
  * Checks a cell's BPTT gradients under a strategy against central finite differences
  * ({@link GradCheck}, float64). Truncated and randomized strategies are compared with the finite
- * differences of their surrogate objective ({@link SurrogateObjective}: the cut edges held at their
+ * differences of their surrogate objective ({@code SurrogateObjective}: the cut edges held at their
  * values), which is what their gradients are exact gradients of; against the true loss they would
  * fail wherever a cut matters.
  */
@@ -17,15 +18,27 @@ public final class GradientCheck {
     private GradientCheck() {
     }
 
+    /** Outputs of the model's output layer in a check. */
+    static final int OUTPUTS = 2;
+
+    /**
+     * The random problem on which to check one cell: the program's {@link Model} (the cell and an
+     * output layer of {@value #OUTPUTS} values, weights from {@code seed}) and the library's
+     * {@link CellProblem} data from {@code seed + 1}.
+     */
+    public static CellProblem problem(String cell, int input, int hidden, int batch, int steps, long seed) {
+        Model model = Model.create(cell, input, hidden, OUTPUTS, seed);
+        return new CellProblem(model.cell(), model.output(), batch, steps, seed + 1);
+    }
+
     /**
      * @param trueObjective compare with finite differences of the true loss L instead of the
      *                      strategy's surrogate (a control: only strategies that cut nothing pass)
      */
-    public static CheckResult run(CheckProblem problem, String cell, CheckedStrategy strategy, int steps,
+    public static CheckResult run(CellProblem problem, String cell, CheckedStrategy strategy, int steps,
                                   double tolerance, boolean trueObjective) {
         Supplier<Var> loss = trueObjective ? () -> problem.loss(strategy.strategy())
-                : SurrogateObjective.loss(problem.model().cell(), problem.inputs(), problem.initial(), problem.stepLoss(),
-                strategy.strategy());
+                : problem.surrogate(strategy.strategy());
         GradCheck.Report report = GradCheck.check(loss, problem.parameters());
         return new CheckResult(cell, strategy.spec(), steps, report.maxRelativeError(), report.passed(tolerance),
                 rawError(report));

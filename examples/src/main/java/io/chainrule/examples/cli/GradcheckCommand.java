@@ -1,11 +1,11 @@
 package io.chainrule.examples.cli;
 
-import io.chainrule.examples.check.CheckProblem;
 import io.chainrule.examples.check.CheckResult;
 import io.chainrule.examples.check.CheckedStrategy;
 import io.chainrule.examples.check.GradientCheck;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
+import io.chainrule.rnn.testing.CellProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +88,7 @@ public final class GradcheckCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         for (String cell : cells) {
             for (CheckedStrategy s : checked) {
-                CheckProblem problem = new CheckProblem(cell, input, hidden, batch, steps, seed);
+                CellProblem problem = GradientCheck.problem(cell, input, hidden, batch, steps, seed);
                 results.add(GradientCheck.run(problem, cell, s, steps, tolerance, trueObjective));
             }
         }

@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -22,8 +22,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
- * F64 tensors only, so PyTorch ({@code safetensors.torch.load_file}) and NumPy
- * ({@code safetensors.numpy.load_file}) users can load what chainrule saves.
+ * so PyTorch ({@code safetensors.torch.load_file}) and NumPy ({@code safetensors.numpy.load_file})
+ * users can load what chainrule saves, and chainrule what they save: it writes F64 tensors and
+ * reads F64 and F32 ones (float32 values widened to float64 exactly; {@link SafetensorsFile#dtype}
+ * tells which a tensor was).
  *
  * <p>Layout: an 8-byte little-endian unsigned header length N; N bytes of UTF-8 JSON
  * {@code {"__metadata__": {string: string}, "name": {"dtype": "F64", "shape": [...],
@@ -140,10 +142,12 @@ public final class Safetensors {
 
     // ------------------------------------------------------------------ reading
 
-    /** Reads a safetensors file of F64 tensors. */
+    /** Reads a safetensors file of F64 and F32 tensors; every format error begins with the file's path. */
     public static SafetensorsFile load(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch);
+        } catch (SafetensorsFormatException e) {
+            throw new SafetensorsFormatException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -166,16 +170,26 @@ public final class Safetensors {
         long dataStart = 8 + n;
         SafetensorsHeader header = SafetensorsHeader.parse(readFully(in, 8, (int) n).array(), size - dataStart);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> dtypes = new LinkedHashMap<>();
         for (SafetensorsHeader.Entry e : header.entries) {
-            int count = (int) ((e.end() - e.begin()) / Double.BYTES);
+            boolean f32 = e.dtype().equals("F32");
+            int count = (int) ((e.end() - e.begin()) / (f32 ? Float.BYTES : Double.BYTES));
             double[] data = new double[count];
             if (count > 0) {
-                readFully(in, dataStart + e.begin(), (int) (e.end() - e.begin()))
-                        .order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(data);
+                ByteBuffer bytes = readFully(in, dataStart + e.begin(), (int) (e.end() - e.begin()))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                if (f32) {
+                    for (int i = 0; i < count; i++) {
+                        data[i] = bytes.getFloat(); // float to double is exact (NaN payloads widen too)
+                    }
+                } else {
+                    bytes.asDoubleBuffer().get(data);
+                }
             }
             tensors.put(e.name(), Tensor.wrap(data, e.shape()));
+            dtypes.put(e.name(), e.dtype());
         }
-        return new SafetensorsFile(tensors, header.metadata);
+        return new SafetensorsFile(tensors, header.metadata, dtypes);
     }
 
     private static ByteBuffer readFully(SeekableByteChannel in, long position, int length) throws IOException {
