@@ -1,6 +1,6 @@
 package io.chainrule.examples.cli;
 
-import io.chainrule.examples.io.FailingChannel;
+import io.chainrule.core.io.FailingChannel;
 import io.chainrule.core.io.Safetensors;
 import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.train.MetricsCsv;
