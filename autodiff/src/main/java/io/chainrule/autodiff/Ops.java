@@ -234,6 +234,28 @@ public final class Ops {
         return AddMatMul.apply(c, a, transposeA, b, transposeB, then);
     }
 
+    /**
+     * The affine layer {@code y = x Wᵀ + b} (PyTorch's {@code nn.functional.linear}): x [N, in],
+     * W [out, in] (the {@code nn.Linear} layout), b [out] added to every row, or null for none.
+     * With a bias it is {@link #addMatMul(Var, Var, boolean, Var, boolean) addMatMul(b, x, false, W, true)}
+     * (one pass); without, {@link #matmul matmul(x, false, W, true)}. Shapes that do not fit raise
+     * an error naming them.
+     */
+    public static Var linear(Var x, Var weight, Var bias) {
+        if (x == null || weight == null) {
+            throw new IllegalArgumentException("linear: " + (x == null ? "x" : "weight") + " must not be null");
+        }
+        if (weight.shape().length != 2) {
+            throw new IllegalArgumentException("linear: weight must be a matrix [out, in], got shape "
+                    + Shape.format(weight.shape()));
+        }
+        if (bias != null && !java.util.Arrays.equals(bias.shape(), new int[] {weight.shape()[0]})) {
+            throw new IllegalArgumentException("linear: bias must have shape [" + weight.shape()[0]
+                    + "] for weight " + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
+        }
+        return bias == null ? MatMul.apply(x, false, weight, true) : AddMatMul.apply(bias, x, false, weight, true);
+    }
+
     // ------------------------------------------------------------------ gradient paths
 
     /** The same value with no gradient path: nothing upstream of the result receives gradient through it. */

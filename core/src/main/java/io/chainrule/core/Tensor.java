@@ -1610,7 +1610,7 @@ public final class Tensor {
         return true;
     }
 
-    /** True if shapes are equal and |a - b| <= atol + rtol |b| for every element (values compared as float64). */
+    /** True if shapes are equal and {@code |a - b| <= atol + rtol |b|} for every element (values compared as float64). */
     public boolean allClose(Tensor other, double rtol, double atol) {
         if (!Arrays.equals(shape, other.shape)) {
             return false;

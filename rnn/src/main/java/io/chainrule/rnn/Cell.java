@@ -1,5 +1,6 @@
 package io.chainrule.rnn;
 
+import io.chainrule.autodiff.StateDict;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.DType;
 
@@ -22,6 +23,17 @@ public interface Cell {
 
     /** The parameters, in a fixed order, each named. */
     List<Var> parameters();
+
+    /**
+     * The parameters keyed by their names, in {@link #parameters()}'s order: what to save and load.
+     * A built-in cell's keys are those of the matching one-layer PyTorch module
+     * ({@code weight_ih_l0}, {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}), so its
+     * saved state loads into {@code nn.RNN}, {@code nn.GRU} or {@code nn.LSTM} as is. The default
+     * keys a cell's parameters by {@link Var#name()} (each must have a distinct one).
+     */
+    default StateDict stateDict() {
+        return StateDict.of(parameters());
+    }
 
     /** D, the size of one input vector. */
     int inputSize();

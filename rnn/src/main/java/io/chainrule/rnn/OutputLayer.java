@@ -1,6 +1,7 @@
 package io.chainrule.rnn;
 
 import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.StateDict;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
@@ -46,11 +47,12 @@ public final class OutputLayer {
     /** Given weights: W_qh [Q, H], bias [Q] or null. */
     public OutputLayer(Tensor weight, Tensor bias) {
         if (weight == null || weight.rank() != 2) {
-            throw new IllegalArgumentException("OutputLayer: weight must be a [Q, H] matrix");
+            throw new IllegalArgumentException("OutputLayer: weight must be a [Q, H] matrix, got "
+                    + (weight == null ? "null" : java.util.Arrays.toString(weight.shape())));
         }
-        if (bias != null && !bias.hasShape(weight.dim(0))) {
-            throw new IllegalArgumentException("OutputLayer: bias must have shape [" + weight.dim(0) + "], got "
-                    + java.util.Arrays.toString(bias.shape()));
+        StateDict.checkValue("OutputLayer: ", "weight", weight.shape(), weight);
+        if (bias != null) {
+            StateDict.checkValue("OutputLayer: ", "bias", new int[] {weight.dim(0)}, bias);
         }
         this.weight = Var.param(weight, "weight");
         this.bias = bias == null ? null : Var.param(bias, "bias");
@@ -68,6 +70,11 @@ public final class OutputLayer {
 
     public Var bias() {
         return bias;
+    }
+
+    /** {@code weight} and {@code bias} (when it has one): the keys of PyTorch's {@code nn.Linear}. */
+    public StateDict stateDict() {
+        return StateDict.of(parameters());
     }
 
     public List<Var> parameters() {

@@ -89,6 +89,21 @@ public final class Unroll {
     }
 
     /**
+     * {@link #loss(Cell, Var, State, StepLoss, BpttStrategy)}, keeping every hidden output
+     * h_1..h_T for {@link SequenceLoss#hidden()} (as part of the graph: a loss built on them is
+     * differentiated through the unroll) and {@link SequenceLoss#hiddenValues()}. Under a strategy
+     * that recomputes activations the steps' graphs are not kept, so only the values are: copied
+     * as each step first runs, which costs the memory of storing h_t however few states the
+     * schedule keeps.
+     */
+    public static SequenceLoss lossWithHidden(Cell cell, Var inputs, State initial, StepLoss loss,
+                                              BpttStrategy strategy) {
+        int steps = checkInputs(cell, inputs, initial);
+        int chunk = defaultChunkSteps(steps, inputs.shape()[1]);
+        return chunked(cell, Chunks.of(inputs, chunk), initial, loss, strategy, chunk, new Var[steps]);
+    }
+
+    /**
      * The sequence loss L = (1/T) Σ_t loss(t, h_t) under {@code strategy}, with the inputs produced
      * by {@code source} a chunk at a time ({@link #defaultChunkSteps} steps): the whole sequence is
      * never held, and under a recomputing strategy a chunk's inputs and its hoisted projection are
@@ -121,19 +136,25 @@ public final class Unroll {
      */
     private static SequenceLoss chunked(Cell cell, Chunks chunks, State initial, StepLoss loss, BpttStrategy strategy,
                                         int chunk) {
+        return chunked(cell, chunks, initial, loss, strategy, chunk, null);
+    }
+
+    private static SequenceLoss chunked(Cell cell, Chunks chunks, State initial, StepLoss loss, BpttStrategy strategy,
+                                        int chunk, Var[] hidden) {
         int steps = chunks.steps();
         double[] xi = scales(strategy, steps);
         checkLoss(loss);
         Schedule schedule = strategy.recompute();
         int blocks = (steps + chunk - 1) / chunk;
         ChunkFn fn = new ChunkFn(cell, chunks, loss, xi, null, chunk, schedule);
+        fn.hidden = hidden;
         Schedule outer = null;
         if (schedule != null && schedule.needsMeasurement()) {
             outer = fn.measure(schedule, initial, blocks);
         } else if (schedule != null && blocks > 1) {
             outer = Schedule.everyK(1);
         }
-        return run(initial, steps, chunk, outer, fn);
+        return run(initial, steps, chunk, outer, fn, hidden, schedule != null);
     }
 
     /**
@@ -281,6 +302,12 @@ public final class Unroll {
      * the running loss).
      */
     private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance) {
+        return run(initial, steps, block, schedule, advance, null, false);
+    }
+
+    /** {@link #run(State, int, int, Schedule, Advance)} keeping h_t in {@code hidden} (see {@link #lossWithHidden}). */
+    private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance, Var[] hidden,
+                                    boolean recomputed) {
         int blocks = (steps + block - 1) / block;
         Carry c = new Carry(initial, Var.constant(0.0));
         if (schedule == null) {
@@ -300,7 +327,7 @@ public final class Unroll {
             }, flat, blocks, schedule);
             c = new Carry(State.of(Arrays.copyOf(end, parts)), end[parts]);
         }
-        return new SequenceLoss(c.lossSum().mul(1.0 / steps), c.state(), steps);
+        return new SequenceLoss(c.lossSum().mul(1.0 / steps), c.state(), steps, hidden, schedule != null || recomputed);
     }
 
     /** Where a chunk's inputs come from: parts of an input Var, or a source asked on demand. */
@@ -381,6 +408,8 @@ public final class Unroll {
         private final List<State> held;
         private final int chunk;
         private Schedule inner;
+        /** Where to keep h_t ({@link #lossWithHidden}), or null. */
+        private Var[] hidden;
 
         ChunkFn(Cell cell, Chunks chunks, StepLoss loss, double[] xi, List<State> held, int chunk, Schedule inner) {
             this.cell = cell;
@@ -414,6 +443,9 @@ public final class Unroll {
                 Var sum = lossSum;
                 for (int t = from; t < to; t++) {
                     state = checkedStep(cell, xs[t - from], enter(state, xi[t], held == null ? null : held.get(t)), p, t);
+                    if (hidden != null) {
+                        hidden[t] = state.h();
+                    }
                     sum = sum.add(stepLoss(loss, t, state));
                 }
                 return new Carry(state, sum);
@@ -424,6 +456,10 @@ public final class Unroll {
             Var[] end = CheckpointedChain.run((state, local) -> {
                 int t = from + local;
                 State next = checkedStep(cell, xs[local], enter(State.of(Arrays.copyOf(state, parts)), xi[t], null), p, t);
+                if (hidden != null && hidden[t] == null) {
+                    // the first run of step t; recomputations during backward are bitwise the same
+                    hidden[t] = Var.constant(next.h().value().copy());
+                }
                 Var[] out = Arrays.copyOf(next.parts(), parts + 1);
                 out[parts] = state[parts].add(stepLoss(loss, t, next));
                 return out;

@@ -4,7 +4,7 @@ import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.compare.Comparison;
 import io.chainrule.examples.compare.ComparisonPlot;
 import io.chainrule.examples.compare.StrategyRun;
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;

@@ -1,7 +1,7 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.examples.graph.ChapterGraph;
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

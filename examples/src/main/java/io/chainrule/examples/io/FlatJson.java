@@ -1,6 +1,7 @@
 package io.chainrule.examples.io;
 
 import com.fasterxml.jackson.core.JacksonException;
+import io.chainrule.core.io.AtomicFile;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,9 +1,9 @@
 package io.chainrule.examples.train;
 
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
-import io.chainrule.examples.io.SafetensorsFormatException;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
+import io.chainrule.core.io.SafetensorsFormatException;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;

@@ -1,8 +1,8 @@
 package io.chainrule.examples.train;
 
 import io.chainrule.examples.io.FlatJson;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.model.Model;
 
 import java.io.IOException;

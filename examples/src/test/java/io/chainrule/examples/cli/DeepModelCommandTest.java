@@ -1,7 +1,7 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.examples.io.FlatJson;
-import io.chainrule.examples.io.Safetensors;
+import io.chainrule.core.io.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

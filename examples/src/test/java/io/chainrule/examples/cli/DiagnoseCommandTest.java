@@ -1,7 +1,7 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.io.Safetensors;
+import io.chainrule.core.io.Safetensors;
 import io.chainrule.examples.plot.LinePlot;
 import io.chainrule.rnn.diagnostics.Spectrum;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.chainrule.examples.cli;
 
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.io.FlatJson;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.train.RunDirectory;
 import io.chainrule.examples.train.RunFiles;
 import org.junit.jupiter.api.DynamicTest;

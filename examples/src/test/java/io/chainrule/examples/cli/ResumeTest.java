@@ -1,8 +1,8 @@
 package io.chainrule.examples.cli;
 
-import io.chainrule.examples.io.FailingChannel;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.FailingChannel;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.train.MetricsCsv;
 import io.chainrule.examples.train.MetricsRow;
 import io.chainrule.examples.train.RunFiles;

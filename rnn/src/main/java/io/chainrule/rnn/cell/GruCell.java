@@ -3,10 +3,13 @@ package io.chainrule.rnn.cell;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.DType;
+import io.chainrule.core.Tensor;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
+
+import java.util.Map;
 
 /**
  * The GRU, with PyTorch's {@code nn.GRU} equations, gate order (r, z, n) and weight layout:
@@ -43,6 +46,28 @@ public final class GruCell extends LayoutCell {
     /** A first-layer cell of {@code dtype}, seeded. */
     public GruCell(int inputSize, int hiddenSize, long seed, DType dtype) {
         this(inputSize, hiddenSize, LayerPosition.FIRST, new Well19937c(seed), dtype);
+    }
+
+    /**
+     * Given weights in {@code nn.GRU}'s layout (see the class comment; H and D are read from
+     * {@code weightIh} [3·H, D]). The tensors become the parameters' values (not copies); shapes are
+     * checked and values must be finite, or the error names the weight.
+     */
+    public GruCell(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasHh) {
+        this(new GateWeights("GruCell", 3, weightIh, weightHh, biasIh, biasHh));
+    }
+
+    private GruCell(GateWeights w) {
+        super(w, false);
+    }
+
+    /**
+     * The cell whose {@link #stateDict()} is {@code state}: exactly the keys {@code weight_ih_l0},
+     * {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0} of a one-layer {@code nn.GRU}
+     * (its {@code state_dict()}, e.g. read with {@code Safetensors.load}).
+     */
+    public static GruCell fromState(Map<String, Tensor> state) {
+        return new GruCell(GateWeights.fromState("GruCell", 3, state));
     }
 
     @Override

@@ -46,8 +46,6 @@ final class Init {
         int[] s = inputs.shape();
         Var rows = inputs.reshape(s[0] * s[1], s[2]);
         // the bias and the product in one pass (addmm with a row bias)
-        Var z = bias != null ? io.chainrule.autodiff.Ops.addMatMul(bias, rows, false, weight, true)
-                : io.chainrule.autodiff.Ops.matmul(rows, false, weight, true);
-        return z.reshape(s[0], s[1], weight.shape()[0]);
+        return io.chainrule.autodiff.Ops.linear(rows, weight, bias).reshape(s[0], s[1], weight.shape()[0]);
     }
 }

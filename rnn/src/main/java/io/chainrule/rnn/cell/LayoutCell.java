@@ -22,7 +22,12 @@ abstract class LayoutCell implements Cell {
      */
     LayoutCell(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng,
                DType dtype, boolean hiddenBiasOutsideGates) {
-        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, at, rng, dtype == null ? DType.FLOAT64 : dtype);
+        this(new GateWeights(cell, gates, inputSize, hiddenSize, at, rng, dtype == null ? DType.FLOAT64 : dtype),
+                hiddenBiasOutsideGates);
+    }
+
+    LayoutCell(GateWeights w, boolean hiddenBiasOutsideGates) {
+        this.w = w;
         this.hiddenBiasOutsideGates = hiddenBiasOutsideGates;
     }
 

@@ -3,10 +3,13 @@ package io.chainrule.rnn.cell;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.DType;
+import io.chainrule.core.Tensor;
 import io.chainrule.rnn.Params;
 import io.chainrule.rnn.State;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
+
+import java.util.Map;
 
 /**
  * The LSTM, with PyTorch's {@code nn.LSTM} equations, gate order (i, f, g, o) and weight layout:
@@ -45,6 +48,28 @@ public final class LstmCell extends LayoutCell {
     /** A first-layer cell of {@code dtype}, seeded. */
     public LstmCell(int inputSize, int hiddenSize, long seed, DType dtype) {
         this(inputSize, hiddenSize, LayerPosition.FIRST, new Well19937c(seed), dtype);
+    }
+
+    /**
+     * Given weights in {@code nn.LSTM}'s layout (see the class comment; H and D are read from
+     * {@code weightIh} [4·H, D]). The tensors become the parameters' values (not copies); shapes are
+     * checked and values must be finite, or the error names the weight.
+     */
+    public LstmCell(Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasHh) {
+        this(new GateWeights("LstmCell", 4, weightIh, weightHh, biasIh, biasHh));
+    }
+
+    private LstmCell(GateWeights w) {
+        super(w, true);
+    }
+
+    /**
+     * The cell whose {@link #stateDict()} is {@code state}: exactly the keys {@code weight_ih_l0},
+     * {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0} of a one-layer {@code nn.LSTM}
+     * (its {@code state_dict()}, e.g. read with {@code Safetensors.load}).
+     */
+    public static LstmCell fromState(Map<String, Tensor> state) {
+        return new LstmCell(GateWeights.fromState("LstmCell", 4, state));
     }
 
     @Override

@@ -2,10 +2,9 @@ package io.chainrule.rnn.layers;
 
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.Rng;
-import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.rnn.CellGradientProperties;
-import io.chainrule.rnn.CellGradientProperties.Problem;
+import io.chainrule.rnn.testing.CellProblem;
 import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.bptt.BpttStrategy;
 import io.chainrule.rnn.bptt.SurrogateObjective;
@@ -27,8 +26,8 @@ class StackedCellGradientProperties {
 
     static final String[] CELLS = {"linear", "rnn", "gru", "lstm", "mgu"};
 
-    static void check(Problem p, BpttStrategy strategy) {
-        GradCheck.check(SurrogateObjective.loss(p.cell, Var.constant(p.x), p.initial, p.stepLoss(), strategy), p.parameters)
+    static void check(CellProblem p, BpttStrategy strategy) {
+        GradCheck.check(SurrogateObjective.loss(p.cell(), p.inputs(), p.initial(), p.stepLoss(), strategy), p.parameters())
                 .assertClose(CellGradientProperties.TOLERANCE);
     }
 
@@ -53,7 +52,7 @@ class StackedCellGradientProperties {
         List<BpttStrategy> strategies = List.of(Bptt.full(), Bptt.truncated(tau), Bptt.randomizedWithDraws(draws(steps, seed)),
                 Bptt.checkpointed(Schedule.everyK(2)), Bptt.checkpointed(Bptt.truncated(tau), Schedule.optimal(2)));
         for (String name : CELLS) {
-            Problem p = new Problem(Stacks.stack(name, in, hidden, layers, seed), batch, steps, seed);
+            CellProblem p = CellProblem.random(Stacks.stack(name, in, hidden, layers, seed), batch, steps, seed);
             for (BpttStrategy s : strategies) {
                 check(p, s);
             }
@@ -68,7 +67,7 @@ class StackedCellGradientProperties {
         Rng.current().setSeed(seed);
         for (String name : Stacks.BUILT_IN) {
             StackedCell stack = Stacks.stack(name, 2, hidden, layers, seed).withDropout(0.4);
-            Problem p = new Problem(stack, 2, steps, seed);
+            CellProblem p = CellProblem.random(stack, 2, steps, seed);
             check(p, Bptt.full());
             check(p, Bptt.checkpointed(Schedule.sqrtT()));
             check(p, Bptt.truncated(2));

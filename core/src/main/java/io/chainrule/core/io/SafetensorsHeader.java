@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -23,15 +23,17 @@ import java.util.Set;
 /**
  * The JSON header of a safetensors file, parsed and checked as hostile input: strict UTF-8, strict
  * JSON (Jackson's streaming parser with small nesting and number-length limits), no duplicate
- * keys, only the fields the format defines, F64 tensors only, shapes whose byte size (computed
- * without overflow) equals the span of their {@code data_offsets}, and offsets that tile the data
+ * keys, only the fields the format defines, F64 and F32 tensors only, shapes whose byte size
+ * (computed without overflow) equals the span of their {@code data_offsets}, and offsets that tile the data
  * section exactly (inside it, no overlap, no gap). Every violation is a
  * {@link SafetensorsFormatException} naming the tensor or field.
  */
 final class SafetensorsHeader {
     static final String METADATA_KEY = "__metadata__";
+    /** The dtype the writer writes. */
     static final String DTYPE = "F64";
-    static final int ELEMENT_BYTES = Double.BYTES;
+    /** The dtypes the reader reads, and their element sizes: float64 as is, float32 widened exactly. */
+    static final Map<String, Integer> READ_DTYPES = Map.of("F64", Double.BYTES, "F32", Float.BYTES);
     /** Ranks above this are rejected (PyTorch's own limit is 64 dimensions). */
     static final int MAX_RANK = 64;
 
@@ -46,7 +48,7 @@ final class SafetensorsHeader {
             .build();
 
     /** One tensor's header entry. */
-    record Entry(String name, int[] shape, long begin, long end) {
+    record Entry(String name, String dtype, int[] shape, long begin, long end) {
     }
 
     final List<Entry> entries;
@@ -168,10 +170,11 @@ final class SafetensorsHeader {
             throw new SafetensorsFormatException(what + " lacks the field '"
                     + (dtype == null ? "dtype" : shape == null ? "shape" : "data_offsets") + "'");
         }
-        if (!dtype.equals(DTYPE)) {
+        Integer elementBytes = READ_DTYPES.get(dtype);
+        if (elementBytes == null) {
             throw new SafetensorsFormatException(what + ": "
                     + (KNOWN_DTYPES.contains(dtype) ? "dtype " + dtype + " is not supported" : "unknown dtype '" + dtype + "'")
-                    + "; chainrule reads F64 tensors only");
+                    + "; chainrule reads F64 and F32 tensors only");
         }
         int[] dims = new int[shape.length];
         long count = 1;
@@ -192,7 +195,7 @@ final class SafetensorsHeader {
                         + " has more than " + Integer.MAX_VALUE + " elements");
             }
         }
-        long bytes = empty ? 0 : count * ELEMENT_BYTES;  // count <= Integer.MAX_VALUE: no overflow
+        long bytes = empty ? 0 : count * elementBytes;  // count <= Integer.MAX_VALUE: no overflow
         long begin = offsets[0];
         long end = offsets[1];
         if (begin > end) {
@@ -200,9 +203,9 @@ final class SafetensorsHeader {
         }
         if (end - begin != bytes) {
             throw new SafetensorsFormatException(what + ": data_offsets [" + begin + ", " + end + "] span "
-                    + (end - begin) + " bytes but shape " + Arrays.toString(shape) + " of F64 needs " + bytes);
+                    + (end - begin) + " bytes but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes);
         }
-        return new Entry(name, dims, begin, end);
+        return new Entry(name, dtype, dims, begin, end);
     }
 
     /** An array of at most {@code max} non-negative integers. */

@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;

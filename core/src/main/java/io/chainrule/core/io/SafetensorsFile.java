@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
@@ -9,23 +9,43 @@ import java.util.Map;
 
 /**
  * The contents of a safetensors file: named tensors (in the order of their data in the file), the
- * string-to-string {@code __metadata__} map (empty when the file has none), and where they were
- * read from ({@code source}: the file's path, or "the file" for a channel), which every error names.
+ * string-to-string {@code __metadata__} map (empty when the file has none), each tensor's dtype in
+ * the file ({@code F64}, or {@code F32} widened to float64), and where they were read from
+ * ({@code source}: the file's path, or "the file" for a channel), which every error names.
  */
-public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata, String source) {
+public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes,
+                              String source) {
 
     public SafetensorsFile {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
     }
 
+    /** F64 tensors with {@code metadata}: what the writer writes. */
     public SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        this(tensors, metadata, "the file");
+        this(tensors, metadata, allF64(tensors), "the file");
+    }
+
+    /** Tensors read with their dtypes in the file, from a channel ("the file"). */
+    public SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes) {
+        this(tensors, metadata, dtypes, "the file");
+    }
+
+    private static Map<String, String> allF64(Map<String, Tensor> tensors) {
+        Map<String, String> d = new LinkedHashMap<>();
+        tensors.keySet().forEach(k -> d.put(k, SafetensorsHeader.DTYPE));
+        return d;
+    }
+
+    /** The dtype tensor {@code name} had in the file ({@code F64} or {@code F32}), or null when there is no such tensor. */
+    public String dtype(String name) {
+        return dtypes.get(name);
     }
 
     /** The same contents, read from {@code source}. */
     public SafetensorsFile from(String source) {
-        return new SafetensorsFile(tensors, metadata, source);
+        return new SafetensorsFile(tensors, metadata, dtypes, source);
     }
 
     /** The tensor called {@code name}, or a format error naming the file and the tensor when the file lacks it. */

@@ -1,5 +1,11 @@
-package io.chainrule.autodiff;
+package io.chainrule.autodiff.testing;
 
+import io.chainrule.autodiff.GradCheck;
+import io.chainrule.autodiff.GradMode;
+import io.chainrule.autodiff.Losses;
+import io.chainrule.autodiff.NoGrad;
+import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -13,7 +19,7 @@ import java.util.function.Function;
  * A random differentiable program over a few leaves: a list of steps, each applying ops (primitive
  * or composite) to earlier values, so that leaves and intermediate values are reused and the graph
  * is a DAG. Generated from a seed by evaluating every candidate step on the leaves' values and
- * keeping only steps whose values stay finite, moderate (|v| <= 30) and away from kinks, so that
+ * keeping only steps whose values stay finite, moderate ({@code |v| <= 30}) and away from kinks, so that
  * central differences are accurate for it.
  *
  * <p>Every program contains at least one {@link Ops#prod} and one {@link Ops#detach}. A detach
@@ -23,12 +29,22 @@ import java.util.function.Function;
  * value held fixed), and evaluated with recording on it checks that the live value is still the
  * same bits.
  *
- * <p>The output is the concatenation of every value no later step consumes, flattened.
+ * <p>The output is the concatenation of every value no later step consumes, flattened. Only the
+ * public API is used ({@link Ops}, {@link Losses}), so a user can check a change to an op, or an
+ * op of their own added here, the way chainrule checks its own:
+ *
+ * <pre>{@code
+ * RandomGraph graph = RandomGraph.generate(seed, 3, 8);
+ * List<Var> leaves = graph.parameters();
+ * GradCheck.check(() -> graph.evaluate(leaves), leaves).assertClose(1e-6);
+ * }</pre>
+ *
+ * {@link GraphArbitraries} generates them for jqwik.
  */
-final class RandomGraph {
+public final class RandomGraph {
 
     /** Kinds of product {@link Ops#prod} supports; each generated program draws some of them. */
-    enum ProdKind {
+    public enum ProdKind {
         SCALAR_ANY, ANY_SCALAR, VECTOR_VECTOR, MATRIX_VECTOR, VECTOR_MATRIX, MATRIX_MATRIX,
         BATCHED_MATRIX, BATCHED_BATCHED, BROADCAST_BATCHES, BATCHED_VECTOR, VECTOR_BATCHED
     }
@@ -86,7 +102,7 @@ final class RandomGraph {
     }
 
     /** A program over {@code leafCount} leaves (rank 0..3, dims 1..3) with about {@code stepCount} main steps. */
-    static RandomGraph generate(long seed, int leafCount, int stepCount) {
+    public static RandomGraph generate(long seed, int leafCount, int stepCount) {
         Random random = new Random(seed);
         Tensor[] leaves = new Tensor[leafCount];
         for (int i = 0; i < leafCount; i++) {
@@ -117,12 +133,12 @@ final class RandomGraph {
         return g;
     }
 
-    int leafCount() {
+    public int leafCount() {
         return leafValues.length;
     }
 
     /** Fresh parameters holding the leaves' values. */
-    List<Var> parameters() {
+    public List<Var> parameters() {
         List<Var> params = new ArrayList<>();
         for (int i = 0; i < leafValues.length; i++) {
             params.add(Var.param(leafValues[i].copy(), "leaf " + i));
@@ -130,16 +146,16 @@ final class RandomGraph {
         return params;
     }
 
-    List<ProdKind> prodKinds() {
+    public List<ProdKind> prodKinds() {
         return prodKinds;
     }
 
-    int detachCount() {
+    public int detachCount() {
         return detaches;
     }
 
     /** Runs the program on {@code leaves}; returns the flattened concatenation of its sinks. */
-    Var evaluate(List<Var> leaves) {
+    public Var evaluate(List<Var> leaves) {
         List<Var> values = new ArrayList<>(leaves);
         for (Step s : steps) {
             values.add(s.op.apply(gather(values, s.inputs)));
@@ -341,9 +357,24 @@ final class RandomGraph {
         throw new IllegalStateException("a product of tanh values in [-1, 1] with at most 3 terms cannot exceed 30");
     }
 
+    /**
+     * A shape that broadcasts to {@code shape}: some leading axes dropped and some of the others
+     * set to 1, chosen by {@code random}.
+     */
+    public static int[] broadcastOperand(int[] shape, Random random) {
+        int drop = random.nextInt(shape.length + 1);
+        int[] s = Arrays.copyOfRange(shape, drop, shape.length);
+        for (int i = 0; i < s.length; i++) {
+            if (random.nextInt(3) == 0) {
+                s[i] = 1;
+            }
+        }
+        return s;
+    }
+
     /** A binary elementwise op of value {@code a} with a broadcast-compatible partner. */
     private void addBinary(int a) {
-        int[] target = TestTensors.broadcastOperand(shape(a), random);
+        int[] target = broadcastOperand(shape(a), random);
         int c = adapt(pick(), random.nextBoolean() ? shape(a) : target);
         boolean swap = random.nextBoolean();
         int x = swap ? c : a;

@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;
@@ -113,6 +113,41 @@ class SafetensorsTest {
         assertEquals("np", f.meta("format"));
     }
 
+    /**
+     * Float32 tensors (what PyTorch saves by default), laid out by hand to the published format:
+     * widened to float64 exactly, bits of -0.0, a subnormal and the largest float kept; the
+     * dtype is reported.
+     */
+    @Test
+    void readsFloat32TensorsWidenedExactly() throws IOException {
+        float[] values = {1.5f, -0.0f, Float.MIN_VALUE, Float.MAX_VALUE, 0.1f, -3.25e-20f};
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        data.putDouble(0.5);
+        for (float v : values) {
+            data.putFloat(v);
+        }
+        String json = "{\"d\":{\"dtype\":\"F64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"f\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[8,32]}}";
+        SafetensorsFile f = Safetensors.read(new BytesChannel(file(json, data.array())));
+        assertEquals("F32", f.dtype("f"));
+        assertEquals("F64", f.dtype("d"));
+        assertArrayEquals(new int[] {2, 3}, f.tensor("f").shape());
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(f.tensor("f").getFlat(i)),
+                    "entry " + i);
+        }
+        assertEquals(0.5, f.tensor("d").item());
+    }
+
+    /** Errors of a file read from disk begin with its path. */
+    @Test
+    void errorsOfAFileNameIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path bad = dir.resolve("weights.safetensors");
+        java.nio.file.Files.write(bad, file("{" + entry("x", "Q7", "[1]", 0, 8) + "}", new byte[8]));
+        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> Safetensors.load(bad));
+        assertEquals(bad + ": tensor 'x': unknown dtype 'Q7'; chainrule reads F64 and F32 tensors only", e.getMessage());
+    }
+
     static byte[] file(String headerJson, byte[] data) {
         byte[] h = headerJson.getBytes(StandardCharsets.UTF_8);
         return file(h.length, h, data);
@@ -131,7 +166,8 @@ class SafetensorsTest {
     static Stream<Arguments> hostileHeaders() {
         return Stream.of(
                 Arguments.of("duplicate tensor", "{" + entry("x", "F64", "[1]", 0, 8) + "," + entry("x", "F64", "[1]", 8, 16) + "}", 16, "'x' twice"),
-                Arguments.of("F32 dtype", "{" + entry("x", "F32", "[2]", 0, 8) + "}", 8, "tensor 'x': dtype F32 is not supported"),
+                Arguments.of("F16 dtype", "{" + entry("x", "F16", "[4]", 0, 8) + "}", 8, "tensor 'x': dtype F16 is not supported"),
+                Arguments.of("F32 bytes", "{" + entry("x", "F32", "[3]", 0, 8) + "}", 8, "span 8 bytes but shape [3] of F32 needs 12"),
                 Arguments.of("unknown dtype", "{" + entry("x", "Q7", "[1]", 0, 8) + "}", 8, "tensor 'x': unknown dtype 'Q7'"),
                 Arguments.of("overlap", "{" + entry("a", "F64", "[2]", 0, 16) + "," + entry("b", "F64", "[1]", 8, 16) + "}", 16, "'a' and 'b' overlap"),
                 Arguments.of("gap", "{" + entry("a", "F64", "[1]", 0, 8) + "," + entry("b", "F64", "[1]", 16, 24) + "}", 24, "bytes 8 to 16"),

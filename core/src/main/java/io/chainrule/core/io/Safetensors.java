@@ -1,4 +1,4 @@
-package io.chainrule.examples.io;
+package io.chainrule.core.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -23,8 +23,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
- * F64 tensors only, so PyTorch ({@code safetensors.torch.load_file}) and NumPy
- * ({@code safetensors.numpy.load_file}) users can load what chainrule saves.
+ * so PyTorch ({@code safetensors.torch.load_file}) and NumPy ({@code safetensors.numpy.load_file})
+ * users can load what chainrule saves, and chainrule what they save: it writes F64 tensors and
+ * reads F64 and F32 ones (float32 values widened to float64 exactly; {@link SafetensorsFile#dtype}
+ * tells which a tensor was).
  *
  * <p>Layout: an 8-byte little-endian unsigned header length N; N bytes of UTF-8 JSON
  * {@code {"__metadata__": {string: string}, "name": {"dtype": "F64", "shape": [...],
@@ -142,20 +144,22 @@ public final class Safetensors {
     // ------------------------------------------------------------------ reading
 
     /**
-     * Reads a safetensors file of F64 tensors. Every error names {@code file}: a format problem is a
-     * {@link SafetensorsFormatException} "FILE: what is wrong (tensor, field)"; a file that is not a
-     * regular file ({@code /dev/zero}, a directory) or whose tensors would not fit in the memory the
-     * Java heap has left is refused before anything is allocated.
+     * Reads a safetensors file of F64 and F32 tensors (F32 widened exactly to float64). Every error
+     * names {@code file}: a format problem is a {@link SafetensorsFormatException} "FILE: what is
+     * wrong (tensor, field)"; a file that is not a regular file ({@code /dev/zero}, a directory) or
+     * whose tensors would not fit in the memory the Java heap has left is refused before anything
+     * is allocated.
      */
     public static SafetensorsFile load(Path file) throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new SafetensorsFormatException(file + " is not a regular file");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long free = HeapBudget.available();
+            Runtime r = Runtime.getRuntime();
+            long free = r.maxMemory() - (r.totalMemory() - r.freeMemory());
             if (ch.size() > free) {
-                throw new IOException(file + " has " + HeapBudget.bytes(ch.size()) + " of tensors to read, more than the "
-                        + HeapBudget.bytes(free) + " the Java heap has free; " + HeapBudget.advice("use a smaller file", ch.size()));
+                throw new IOException(file + " has " + mib(ch.size()) + " of tensors to read, more than the " + mib(free)
+                        + " the Java heap has free; use a smaller file or a larger heap (java -Xmx...)");
             }
             return read(ch).from(file.toString());
         } catch (SafetensorsFormatException e) {
@@ -164,6 +168,10 @@ public final class Safetensors {
             }
             throw new SafetensorsFormatException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     /** Reads a safetensors file from {@code in}, from position 0 to its size. */
@@ -185,16 +193,26 @@ public final class Safetensors {
         long dataStart = 8 + n;
         SafetensorsHeader header = SafetensorsHeader.parse(readFully(in, 8, (int) n).array(), size - dataStart);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> dtypes = new LinkedHashMap<>();
         for (SafetensorsHeader.Entry e : header.entries) {
-            int count = (int) ((e.end() - e.begin()) / Double.BYTES);
+            boolean f32 = e.dtype().equals("F32");
+            int count = (int) ((e.end() - e.begin()) / (f32 ? Float.BYTES : Double.BYTES));
             double[] data = new double[count];
             if (count > 0) {
-                readFully(in, dataStart + e.begin(), (int) (e.end() - e.begin()))
-                        .order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(data);
+                ByteBuffer bytes = readFully(in, dataStart + e.begin(), (int) (e.end() - e.begin()))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                if (f32) {
+                    for (int i = 0; i < count; i++) {
+                        data[i] = bytes.getFloat(); // float to double is exact (NaN payloads widen too)
+                    }
+                } else {
+                    bytes.asDoubleBuffer().get(data);
+                }
             }
             tensors.put(e.name(), Tensor.wrap(data, e.shape()));
+            dtypes.put(e.name(), e.dtype());
         }
-        return new SafetensorsFile(tensors, header.metadata);
+        return new SafetensorsFile(tensors, header.metadata, dtypes);
     }
 
     private static ByteBuffer readFully(SeekableByteChannel in, long position, int length) throws IOException {
