@@ -1,6 +1,7 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.core.Shape;
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 
 import java.util.ArrayList;
@@ -318,6 +319,10 @@ public final class GradCheck {
             if (!p.isParameter()) {
                 throw new IllegalArgumentException("parameter " + i + " (" + p.describe() + ") is not a parameter "
                         + "(Var.param): only parameters have gradients to check");
+            }
+            if (p.value().dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("parameter " + i + " (" + p.describe() + ") is " + p.value().dtype()
+                        + ": gradients are checked against float64 finite differences; check the float64 model");
             }
             Integer before = seen.put(p, i);
             if (before != null) {

@@ -225,7 +225,7 @@ public abstract class Op {
         int at = whole.offset();
         for (int i = 0; i < parts.length; i++) {
             Tensor p = parts[i];
-            if (p.array() != whole.array() || p.offset() != at) {
+            if (!p.sharesStorageWith(whole) || p.offset() != at) {
                 throw new IllegalArgumentException("'" + name + "': output " + i + " (shape " + Shape.format(p.shape())
                         + ") is not the next part of the whole of shape " + Shape.format(whole.shape()));
             }

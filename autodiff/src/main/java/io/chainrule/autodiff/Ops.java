@@ -3,6 +3,7 @@ package io.chainrule.autodiff;
 import io.chainrule.autodiff.op.Add;
 import io.chainrule.autodiff.op.AddMatMul;
 import io.chainrule.autodiff.op.BroadcastTo;
+import io.chainrule.autodiff.op.Cast;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
 import io.chainrule.autodiff.op.Identity;
@@ -20,6 +21,7 @@ import io.chainrule.autodiff.op.Slice;
 import io.chainrule.autodiff.op.Split;
 import io.chainrule.autodiff.op.Sum;
 import io.chainrule.autodiff.op.Tanh;
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -59,9 +61,9 @@ public final class Ops {
         return Mul.apply(a, Pow.apply(b, -1.0));
     }
 
-    /** c · x for a constant c. */
+    /** c · x for a constant c (taken in x's dtype). */
     public static Var scale(Var x, double c) {
-        return Mul.apply(x, Var.constant(c));
+        return Mul.apply(x, Var.constant(Tensor.scalar(x.value().dtype(), c)));
     }
 
     public static Var neg(Var x) {
@@ -254,6 +256,17 @@ public final class Ops {
                     + "] for weight " + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
         }
         return bias == null ? MatMul.apply(x, false, weight, true) : AddMatMul.apply(bias, x, false, weight, true);
+    }
+
+    // ------------------------------------------------------------------ precision
+
+    /**
+     * {@code x} as {@code dtype} (float64 to float32 rounds to nearest; float32 to float64 is exact;
+     * x itself when it already is): the explicit way a graph mixes precisions, since operands of two
+     * dtypes are otherwise an error naming both. The gradient flows back cast to x's dtype.
+     */
+    public static Var cast(Var x, DType dtype) {
+        return Cast.apply(x, dtype);
     }
 
     // ------------------------------------------------------------------ gradient paths

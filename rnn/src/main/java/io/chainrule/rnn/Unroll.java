@@ -309,7 +309,8 @@ public final class Unroll {
     private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance, Var[] hidden,
                                     boolean recomputed) {
         int blocks = (steps + block - 1) / block;
-        Carry c = new Carry(initial, Var.constant(0.0));
+        // the running loss in the state's dtype: a float32 model sums its losses in float32
+        Carry c = new Carry(initial, Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0)));
         if (schedule == null) {
             for (int b = 0; b < blocks; b++) {
                 c = advance.apply(b * block, Math.min(steps, (b + 1) * block), c.state(), c.lossSum());
@@ -486,7 +487,7 @@ public final class Unroll {
             try (NoGrad scope = NoGrad.enableGrad()) {
                 Var x = chunks.chunk(0, 1);
                 perStepTransient = 8L * (x.value().size() + cell.prepareInputs(x, Params.shared()).value().size());
-                probe = apply(0, 1, initial.detach(), Var.constant(0.0));
+                probe = apply(0, 1, initial.detach(), Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0)));
             } finally {
                 rng.restore(at);
                 inner = keep;
@@ -497,7 +498,7 @@ public final class Unroll {
                 v.releaseGraph();
             }
             Var[] flat = Arrays.copyOf(initial.parts(), initial.size() + 1);
-            flat[initial.size()] = Var.constant(0.0);
+            flat[initial.size()] = Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0));
             long stateBytes = CheckpointedChain.stateBytes(flat);
             long transientBytes = chunk * perStepTransient;
             long boundaries = (blocks - 1) * stateBytes;

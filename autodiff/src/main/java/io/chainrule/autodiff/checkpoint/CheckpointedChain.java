@@ -86,13 +86,14 @@ public final class CheckpointedChain {
     }
 
     /**
-     * The bytes a checkpoint keeps for {@code state}: 8 (one float64) for every element of every
-     * value, whether or not it requires a gradient. The unit of {@link Schedule#budget}.
+     * The bytes a checkpoint keeps for {@code state}: 8 for every float64 element and 4 for every
+     * float32 one, of every value, whether or not it requires a gradient. The unit of
+     * {@link Schedule#budget}.
      */
     public static long stateBytes(Var... state) {
         long bytes = 0;
         for (Var v : state) {
-            bytes += 8L * v.value().size();
+            bytes += (long) v.value().dtype().bytes() * v.value().size();
         }
         return bytes;
     }
