@@ -6,8 +6,10 @@ import io.chainrule.autodiff.op.BroadcastTo;
 import io.chainrule.autodiff.op.Cast;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
+import io.chainrule.autodiff.op.GruGates;
 import io.chainrule.autodiff.op.Identity;
 import io.chainrule.autodiff.op.Log;
+import io.chainrule.autodiff.op.LstmGates;
 import io.chainrule.autodiff.op.MatMul;
 import io.chainrule.autodiff.op.Mul;
 import io.chainrule.autodiff.op.Neg;
@@ -256,6 +258,26 @@ public final class Ops {
                     + "] for weight " + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
         }
         return bias == null ? MatMul.apply(x, false, weight, true) : AddMatMul.apply(bias, x, false, weight, true);
+    }
+
+    // ------------------------------------------------------------------ gated cells (fused)
+
+    /**
+     * The pointwise part of an LSTM step from the pre-activations {@code pre} [B, 4H] (gates i, f,
+     * g, o) and the previous cell state [B, H]: {h, c}, bitwise the composed equations (see
+     * {@code LstmCell}) in one op.
+     */
+    public static Var[] lstmGates(Var pre, Var cPrev) {
+        return LstmGates.apply(pre, cPrev);
+    }
+
+    /**
+     * The pointwise part of a GRU step from x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh (each [B, 3H], gates
+     * r, z, n) and the previous state: h, bitwise the composed equations (see {@code GruCell}) in
+     * one op.
+     */
+    public static Var gruGates(Var xi, Var hh, Var hPrev) {
+        return GruGates.apply(xi, hh, hPrev);
     }
 
     // ------------------------------------------------------------------ precision

@@ -22,7 +22,7 @@ import java.util.Locale;
  *   metrics                  {@value #BYTES_PER_ROW} · iterations
  * </pre>
  * k·H + 3Q is what the engine saves per step and sequence, measured with {@code Memory} (k = 2 for
- * linear, 3 rnn, 9 gru, 13 lstm; 3Q for the output layer and loss), doubled for the gradients
+ * linear, 3 rnn, 8 gru and lstm (their gates are one op each); 3Q for the output layer and loss), doubled for the gradients
  * backward makes; R is the number of steps recorded at once: T, or for checkpointed BPTT the
  * schedule's peak of recorded steps plus its stored states ({@link Planner}). Evaluation keeps
  * the task's E held-out batches and their outputs, and the states of one batch at a time (S
@@ -159,8 +159,8 @@ public record MemoryEstimate(List<Part> parts) {
         return switch (cell) {
             case "linear" -> 2;
             case "rnn" -> 3;
-            case "gru" -> 9;
-            default -> 13;
+            case "gru" -> 8;
+            default -> 8;
         };
     }
 

@@ -72,16 +72,25 @@ public final class GruCell extends LayoutCell {
 
     @Override
     public State step(Var input, State previous, Params p) {
-        int h = w.hiddenSize;
         Var hPrev = previous.h();
         Var hh = Ops.matmul(hPrev, false, p.get(w.wHh), true).add(p.get(w.bHh));
-        Var[] xi = Ops.split(input, 1, h, h, h);
-        Var[] hi = Ops.split(hh, 1, h, h, h);
-        Var r = xi[0].add(hi[0]).sigmoid();
-        Var z = xi[1].add(hi[1]).sigmoid();
-        Var n = xi[2].add(r.mul(hi[2])).tanh();
+        return State.of(Ops.gruGates(input, hh, hPrev));
+    }
+
+    /**
+     * The GRU's pointwise equations written with elementwise ops (the class comment's formulas):
+     * the readable reference that {@link Ops#gruGates}, which the step uses, equals bit for bit.
+     * {@code xi} = x·W_ihᵀ + b_ih, {@code hh} = h·W_hhᵀ + b_hh; returns h'.
+     */
+    public static Var composedGates(Var xi, Var hh, Var hPrev) {
+        int h = hPrev.shape()[1];
+        Var[] x = Ops.split(xi, 1, h, h, h);
+        Var[] y = Ops.split(hh, 1, h, h, h);
+        Var r = x[0].add(y[0]).sigmoid();
+        Var z = x[1].add(y[1]).sigmoid();
+        Var n = x[2].add(r.mul(y[2])).tanh();
         // h' = (1 - z) n + z h = n + z (h - n)
-        return State.of(n.add(z.mul(hPrev.sub(n))));
+        return n.add(z.mul(hPrev.sub(n)));
     }
 
     @Override

@@ -79,15 +79,25 @@ public final class LstmCell extends LayoutCell {
 
     @Override
     public State step(Var input, State previous, Params p) {
-        int h = w.hiddenSize;
         Var gates = Ops.addMatMul(input, previous.h(), false, p.get(w.wHh), true);
-        Var[] parts = Ops.split(gates, 1, h, h, h, h);
+        Var[] hc = Ops.lstmGates(gates, previous.get(1));
+        return State.of(hc[0], hc[1]);
+    }
+
+    /**
+     * The LSTM's pointwise equations written with elementwise ops (the class comment's formulas):
+     * the readable reference that {@link Ops#lstmGates}, which the step uses, equals bit for bit.
+     * Returns {h, c}.
+     */
+    public static Var[] composedGates(Var pre, Var cPrev) {
+        int h = cPrev.shape()[1];
+        Var[] parts = Ops.split(pre, 1, h, h, h, h);
         Var i = parts[0].sigmoid();
         Var f = parts[1].sigmoid();
         Var g = parts[2].tanh();
         Var o = parts[3].sigmoid();
-        Var c = f.mul(previous.get(1)).add(i.mul(g));
-        return State.of(o.mul(c.tanh()), c);
+        Var c = f.mul(cPrev).add(i.mul(g));
+        return new Var[] {o.mul(c.tanh()), c};
     }
 
     @Override
