@@ -38,8 +38,6 @@ import java.util.Map;
  * draws), so a resumed run ends bitwise equal to an uninterrupted one.
  */
 public final class Trainer {
-    private static final Var ZERO = Var.constant(0.0);
-
     private final TrainConfig config;
     private final Task task;
     private final Model model;
@@ -150,35 +148,49 @@ public final class Trainer {
     }
 
     private StepResult step(long i) {
-        Batch b = task.batch(i);
         adam.zeroGrad();
         Rng.current().setSeed(Seeds.derive(config.seed(), Seeds.DROPOUT, i));   // dropout masks, like the data
-        StepLoss stepLoss = (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : ZERO;
+        State carried = task.streaming() && carry != null && !task.restartsStream(i) ? carry : null;
+        if (strategy.budgetBytes() > 0 && !model.bidirectional()) {
+            // under a memory budget the inputs, like the activations, come a chunk at a time
+            SourcedGradient.Result r = SourcedGradient.backward(task.objective(), model, task.sourcedBatch(i), carried,
+                    strategy.at(config.seed(), i));
+            carry = task.streaming() ? r.finalState() : null;
+            return update(r.loss());
+        }
+        Batch b = task.batch(i);
+        Var zero = Var.constant(Tensor.scalar(model.dtype(), 0.0));
+        StepLoss stepLoss = (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : zero;
+        Var inputs = Var.constant(b.inputs().cast(model.dtype()));
         Var loss;
         if (model.bidirectional()) {
-            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(Var.constant(b.inputs()), null,
+            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(inputs, null,
                     strategy.at(config.seed(), i)).outputs(), 0);
-            Var sum = ZERO;
+            Var sum = zero;
             for (int t = 0; t < b.steps(); t++) {
                 sum = sum.add(stepLoss.at(t, outputs[t]).reshape());
             }
             loss = sum.mul(1.0 / b.scoredSteps());
         } else {
             Cell cell = model.trainingCell();
-            State initial = task.streaming() && carry != null && !task.restartsStream(i)
-                    ? carry : Unroll.zeroState(cell, b.batchSize());
-            SequenceLoss sl = Unroll.loss(cell, Var.constant(b.inputs()), initial, stepLoss, strategy.at(config.seed(), i));
+            State initial = carried != null ? carried : Unroll.zeroState(cell, b.batchSize());
+            SequenceLoss sl = Unroll.loss(cell, inputs, initial, stepLoss, strategy.at(config.seed(), i));
             // Unroll averages over all T steps; rescale to the mean over the scored ones.
             loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
             carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
         }
         loss.backward();
+        return update(loss.value().item());
+    }
+
+    /** Clips the gradient and steps Adam on it; the iteration's result with training loss {@code loss}. */
+    private StepResult update(double loss) {
         // --clip 0 turns clipping off: an infinite bound only measures the norm.
         double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
         if (Double.isFinite(norm)) {
             adam.step();   // a non-finite norm is not stepped on: run() stops there
         }
-        return new StepResult(loss.value().item(), norm);
+        return new StepResult(loss, norm);
     }
 
     private void save(double seconds) throws IOException {
