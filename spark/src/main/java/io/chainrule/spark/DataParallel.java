@@ -7,7 +7,6 @@ import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,7 +14,8 @@ import java.util.UUID;
  * Synchronous data-parallel gradients on Apache Spark. Each {@link #gradient} call is one Spark
  * job with one task per {@link Shard} of the global batch:
  * <ol>
- *   <li>the driver broadcasts the parameters' values (one copy per executor, not per task);</li>
+ *   <li>the driver broadcasts the parameters' values and the carried state (one copy per
+ *       executor, not per task; each task reads its shard's rows of the state);</li>
  *   <li>task k loads them into its {@link Replica} (made once per executor and shard by the
  *       {@link ReplicaFactory}, then reused) and differentiates shard k's share of the loss, with
  *       as many engine threads as the task has cores ({@code spark.task.cpus}, 1 by default:
@@ -100,25 +100,21 @@ public final class DataParallel implements AutoCloseable {
         for (int i = 0; i < values.length; i++) {
             values[i] = FlatTensor.of(parameters.get(i).value());
         }
-        List<ShardInput> inputs = new ArrayList<>(shards.size());
-        for (Shard s : shards) {
-            FlatTensor[] part = null;
-            if (carried != null) {
-                part = new FlatTensor[carried.length];
-                for (int i = 0; i < part.length; i++) {
-                    part[i] = FlatTensor.of(carried[i].slice(0, s.from(), s.to()));
-                }
+        FlatTensor[] state = null;
+        if (carried != null) {
+            state = new FlatTensor[carried.length];
+            for (int i = 0; i < state.length; i++) {
+                state[i] = FlatTensor.of(carried[i]);
             }
-            inputs.add(new ShardInput(s, part));
         }
-        Broadcast<FlatTensor[]> broadcast = spark.broadcast(values);
+        Broadcast<StepInputs> broadcast = spark.broadcast(new StepInputs(values, state));
         String id = training;
         ReplicaFactory f = factory;
         List<ShardResult> results;
         try {
-            // one element per partition: element k is partition k, and collect() returns partition k's result k-th
-            results = spark.parallelize(inputs, inputs.size())
-                    .map(in -> ShardTask.run(id, f, broadcast.value(), iteration, in))
+            // one shard per partition: shard k is partition k, and collect() returns partition k's result k-th
+            results = spark.parallelize(shards, shards.size())
+                    .map(s -> ShardTask.run(id, f, broadcast.value(), iteration, s))
                     .collect();
         } catch (Exception e) {   // Spark throws SparkException, a checked exception, undeclared
             throw new IllegalStateException("iteration " + iteration + ": the Spark job failed: " + reason(e), e);

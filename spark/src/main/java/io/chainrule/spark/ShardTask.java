@@ -13,21 +13,20 @@ final class ShardTask {
     private ShardTask() {
     }
 
-    static ShardResult run(String training, ReplicaFactory factory, FlatTensor[] values, long iteration, ShardInput in) {
+    static ShardResult run(String training, ReplicaFactory factory, StepInputs inputs, long iteration, Shard shard) {
         TaskContext context = TaskContext.get();
         if (context != null) {
             // the task's cores (spark.task.cpus, 1 by default): Spark's tasks are the parallelism
             Parallelism.setThreads(Math.max(1, context.cpus()));
         }
-        Shard shard = in.shard();
         Replica replica = ReplicaPool.take(training, shard.index(), factory);
         List<Var> parameters = replica.parameters();
-        load(parameters, values, shard);
+        load(parameters, inputs.parameters(), shard);
         Tensor[] carried = null;
-        if (in.carried() != null) {
-            carried = new Tensor[in.carried().length];
+        if (inputs.carried() != null) {
+            carried = new Tensor[inputs.carried().length];
             for (int i = 0; i < carried.length; i++) {
-                carried[i] = in.carried()[i].tensor();
+                carried[i] = inputs.carried()[i].tensor().slice(0, shard.from(), shard.to());   // a view: read only
             }
         }
         ShardLoss loss = replica.differentiate(iteration, shard, carried);

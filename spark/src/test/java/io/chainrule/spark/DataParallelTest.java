@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The library on a user-written model ({@link GatedUnitModel}): the shards' gradients, summed in
+ * The library on a user-written model ({@link LeakyUnitModel}): the shards' gradients, summed in
  * shard order on the driver, are the gradient of the whole batch computed in one process.
  */
 class DataParallelTest {
@@ -40,8 +40,8 @@ class DataParallelTest {
     }
 
     /** The driver's model: seeded unlike the factory's replicas, so only broadcast values give its gradient. */
-    private static GatedUnitModel driver(String strategy) {
-        return new GatedUnitModel(HIDDEN, STEPS, strategy, 7L);
+    private static LeakyUnitModel driver(String strategy) {
+        return new LeakyUnitModel(HIDDEN, STEPS, strategy, 7L);
     }
 
     private static Tensor carried() {
@@ -49,7 +49,7 @@ class DataParallelTest {
     }
 
     /** The whole batch's loss in this process: the oracle. Leaves the gradients in the model. */
-    private static ShardLoss whole(GatedUnitModel model, long iteration, Tensor[] carried) {
+    private static ShardLoss whole(LeakyUnitModel model, long iteration, Tensor[] carried) {
         model.parameters().forEach(Var::zeroGrad);
         return model.differentiate(iteration, Shard.split(1, BATCH).get(0), carried);
     }
@@ -75,6 +75,13 @@ class DataParallelTest {
         return out;
     }
 
+    private static void assertSameGradientBits(List<long[]> expected, List<Var> parameters) {
+        List<long[]> actual = bits(parameters, false);
+        for (int p = 0; p < expected.size(); p++) {
+            assertArrayEquals(expected.get(p), actual.get(p), "gradient of " + parameters.get(p).name());
+        }
+    }
+
     /** |a − b| ≤ 1e-12 · max |b| over the tensor: the shards only reorder the additions over the batch. */
     private static void assertClose(Tensor expected, Tensor actual, String what) {
         double scale = 0;
@@ -90,13 +97,13 @@ class DataParallelTest {
     @ParameterizedTest(name = "{0}, {1} shards")
     @CsvSource({"full, 2", "full, 3", "truncated:3, 2", "randomized:0.5, 3", "checkpoint:sqrt, 2"})
     void theShardsGradientsAddUpToTheWholeBatchGradient(String strategy, int shards) {
-        GatedUnitModel model = driver(strategy);
+        LeakyUnitModel model = driver(strategy);
         Tensor[] carried = {carried()};
         ShardLoss expected = whole(model, 4, carried);
         List<Tensor> expectedGradients = gradients(model.parameters());
         model.parameters().forEach(Var::zeroGrad);
 
-        try (DataParallel dp = new DataParallel(spark, new GatedUnitModel.Factory(HIDDEN, STEPS, strategy), shards, BATCH)) {
+        try (DataParallel dp = new DataParallel(spark, new LeakyUnitModel.Factory(HIDDEN, STEPS, strategy), shards, BATCH)) {
             DataParallel.Result r = dp.gradient(4, model.parameters(), carried);
             assertEquals(expected.loss(), r.loss(), 1e-12 * Math.abs(expected.loss()), "loss");
             for (int p = 0; p < expectedGradients.size(); p++) {
@@ -108,22 +115,19 @@ class DataParallelTest {
 
     @Test
     void oneShardIsTheSingleProcessGradientBitForBit() {
-        GatedUnitModel model = driver("full");
+        LeakyUnitModel model = driver("full");
         whole(model, 2, null);
         List<long[]> expected = bits(model.parameters(), false);
         model.parameters().forEach(Var::zeroGrad);
-        try (DataParallel dp = new DataParallel(spark, new GatedUnitModel.Factory(HIDDEN, STEPS, "full"), 1, BATCH)) {
+        try (DataParallel dp = new DataParallel(spark, new LeakyUnitModel.Factory(HIDDEN, STEPS, "full"), 1, BATCH)) {
             dp.gradient(2, model.parameters(), null);
         }
-        List<long[]> actual = bits(model.parameters(), false);
-        for (int p = 0; p < expected.size(); p++) {
-            assertArrayEquals(expected.get(p), actual.get(p), "gradient of " + model.parameters().get(p).name());
-        }
+        assertSameGradientBits(expected, model.parameters());
     }
 
     @Test
     void repeatedStepsReuseTheReplicasAndGiveTheSameBitsWithoutTouchingTheDriversValues() {
-        GatedUnitModel model = driver("full");
+        LeakyUnitModel model = driver("full");
         List<long[]> values = bits(model.parameters(), true);
         CountingFactory.made.set(0);
         try (DataParallel dp = new DataParallel(spark, new CountingFactory(), 3, BATCH)) {
@@ -147,15 +151,15 @@ class DataParallelTest {
         @Override
         public Replica create() {
             made.incrementAndGet();
-            return new GatedUnitModel.Factory(HIDDEN, STEPS, "full").create();
+            return new LeakyUnitModel.Factory(HIDDEN, STEPS, "full").create();
         }
     }
 
     @Test
     void aTaskThatFailsHalfWayIsRetriedToTheSameBits() {
-        GatedUnitModel model = driver("truncated:4");
+        LeakyUnitModel model = driver("truncated:4");
         Tensor[] carried = {carried()};
-        GatedUnitModel.Factory plain = new GatedUnitModel.Factory(HIDDEN, STEPS, "truncated:4");
+        LeakyUnitModel.Factory plain = new LeakyUnitModel.Factory(HIDDEN, STEPS, "truncated:4");
         List<long[]> expected;
         try (DataParallel dp = new DataParallel(spark, plain, 2, BATCH)) {
             dp.gradient(3, model.parameters(), carried);
@@ -166,28 +170,25 @@ class DataParallelTest {
             dp.gradient(3, model.parameters(), carried);
         }
         assertEquals(1, FailOnce.failures.get(), "shard 1's first attempt failed");
-        List<long[]> actual = bits(model.parameters(), false);
-        for (int p = 0; p < expected.size(); p++) {
-            assertArrayEquals(expected.get(p), actual.get(p), "gradient of " + model.parameters().get(p).name());
-        }
+        assertSameGradientBits(expected, model.parameters());
     }
 
     @Test
     void aReplicaUnlikeTheDriversModelFailsTheStepNamingBoth() {
-        GatedUnitModel model = driver("full");
-        List<Var> fewer = model.parameters().subList(0, 5);   // the cell's, without the read-out's
-        try (DataParallel dp = new DataParallel(spark, new GatedUnitModel.Factory(HIDDEN, STEPS, "full"), 2, BATCH)) {
+        LeakyUnitModel model = driver("full");
+        List<Var> fewer = model.parameters().subList(0, 4);   // the cell's, without the read-out's
+        try (DataParallel dp = new DataParallel(spark, new LeakyUnitModel.Factory(HIDDEN, STEPS, "full"), 2, BATCH)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> dp.gradient(0, fewer, null));
             assertTrue(e.getMessage().startsWith("iteration 0: the Spark job failed: "), e.getMessage());
-            assertTrue(e.getMessage().contains("the replica of shard ") && e.getMessage().contains(" has 7 parameters, the driver's model 5"),
+            assertTrue(e.getMessage().contains("the replica of shard ") && e.getMessage().contains(" has 6 parameters, the driver's model 4"),
                     e.getMessage());
         }
     }
 
     @Test
     void aCarriedStateMustHaveTheBatchsRows() {
-        GatedUnitModel model = driver("full");
-        try (DataParallel dp = new DataParallel(spark, new GatedUnitModel.Factory(HIDDEN, STEPS, "full"), 2, BATCH)) {
+        LeakyUnitModel model = driver("full");
+        try (DataParallel dp = new DataParallel(spark, new LeakyUnitModel.Factory(HIDDEN, STEPS, "full"), 2, BATCH)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> dp.gradient(0, model.parameters(), new Tensor[] {Tensor.zeros(BATCH - 1, HIDDEN)}));
             assertEquals("carried state part 0 has shape [6, 5]; it must have the batch's 7 rows along axis 0", e.getMessage());

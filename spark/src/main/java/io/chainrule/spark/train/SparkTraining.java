@@ -44,6 +44,10 @@ public final class SparkTraining implements ClusterTraining {
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
+        } catch (IllegalAccessError e) {
+            throw new IllegalStateException("Spark cannot reach the JDK internals it needs on Java 17 (" + e.getMessage()
+                    + "); run java -jar spark/target/chainrule-spark.jar, whose manifest opens them, or pass the"
+                    + " --add-opens flags listed in the README", e);
         } catch (Exception e) {   // SparkException is checked and undeclared
             throw new IllegalStateException("cannot start Spark with master '" + m + "': " + e.getMessage(), e);
         }

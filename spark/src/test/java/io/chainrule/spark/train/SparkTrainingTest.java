@@ -156,13 +156,6 @@ class SparkTrainingTest {
 
     /** A small UTF-8 text, long enough for --batch 6 --steps 20. */
     private static Path corpus(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        String[] words = {"the ", "cat ", "sat ", "on ", "a ", "mat ", "and ", "ate ", "crème ", "brûlée\n"};
-        for (int i = 0; sb.length() < 2600; i++) {
-            sb.append(words[(i * 7 + i / 3) % words.length]);
-        }
-        Path f = dir.resolve("corpus.txt");
-        Files.writeString(f, sb.toString());
-        return f;
+        return Files.writeString(dir.resolve("corpus.txt"), "the cat sat on a mat and ate crème brûlée\n".repeat(70));
     }
 }

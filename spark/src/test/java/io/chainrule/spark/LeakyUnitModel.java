@@ -17,13 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model the library knows nothing about: a user-written cell (the minimal gated unit,
- * h' = (1 − f) ⊙ h + f ⊙ tanh(x W_hᵀ + (f ⊙ h) U_hᵀ), f = σ(x W_fᵀ + h U_fᵀ + b_f)) and a linear
+ * A model the library knows nothing about: a user-written cell ({@link LeakyUnit}) and a linear
  * read-out, trained to output the running mean of its inputs' first component (mean squared
  * error at every step). Sequence b of iteration i is drawn from its own seed, so any rows of a
  * batch can be made alone.
  */
-final class GatedUnitModel implements Replica {
+final class LeakyUnitModel implements Replica {
     static final int INPUT = 3;
 
     private final Cell cell;
@@ -32,8 +31,8 @@ final class GatedUnitModel implements Replica {
     private final int steps;
     private final String strategy;
 
-    GatedUnitModel(int hidden, int steps, String strategy, long seed) {
-        this.cell = new GatedUnit(INPUT, hidden, seed);
+    LeakyUnitModel(int hidden, int steps, String strategy, long seed) {
+        this.cell = new LeakyUnit(INPUT, hidden, seed);
         this.head = new OutputLayer(hidden, 1, true, seed + 10);
         this.parameters.addAll(cell.parameters());
         this.parameters.addAll(head.parameters());
@@ -45,7 +44,7 @@ final class GatedUnitModel implements Replica {
     record Factory(int hidden, int steps, String strategy) implements ReplicaFactory {
         @Override
         public Replica create() {
-            return new GatedUnitModel(hidden, steps, strategy, 1L);
+            return new LeakyUnitModel(hidden, steps, strategy, 1L);
         }
     }
 
@@ -79,39 +78,40 @@ final class GatedUnitModel implements Replica {
         return new ShardLoss(loss.value().item(), new Tensor[] {sl.finalState().h().value()});
     }
 
-    /** The minimal gated unit, written with autodiff operations only. */
-    private static final class GatedUnit implements Cell {
-        private final Var wf, uf, bf, wh, uh;
+    /**
+     * A leaky tanh unit, written with autodiff operations only: each unit keeps a learned share of
+     * its state, h' = h + α ⊙ (tanh(x Wᵀ + h Uᵀ + b) − h) with α = σ(a), one a per unit.
+     */
+    private static final class LeakyUnit implements Cell {
+        private final Var w, u, b, a;
 
-        GatedUnit(int in, int hidden, long seed) {
-            wf = Var.param(Tensor.randn(seed, 0.4, hidden, in), "W_f");
-            uf = Var.param(Tensor.randn(seed + 1, 0.4, hidden, hidden), "U_f");
-            bf = Var.param(Tensor.randn(seed + 2, 0.4, hidden), "b_f");
-            wh = Var.param(Tensor.randn(seed + 3, 0.4, hidden, in), "W_h");
-            uh = Var.param(Tensor.randn(seed + 4, 0.4, hidden, hidden), "U_h");
+        LeakyUnit(int in, int hidden, long seed) {
+            w = Var.param(Tensor.randn(seed, 0.4, hidden, in), "W");
+            u = Var.param(Tensor.randn(seed + 1, 0.4, hidden, hidden), "U");
+            b = Var.param(Tensor.randn(seed + 2, 0.4, hidden), "b");
+            a = Var.param(Tensor.randn(seed + 3, 1.0, hidden), "a");
         }
 
         @Override
         public List<Var> parameters() {
-            return List.of(wf, uf, bf, wh, uh);
+            return List.of(w, u, b, a);
         }
 
         @Override
         public int inputSize() {
-            return wf.shape()[1];
+            return w.shape()[1];
         }
 
         @Override
         public int hiddenSize() {
-            return wf.shape()[0];
+            return w.shape()[0];
         }
 
         @Override
         public State step(Var x, State s, Params p) {
             Var h = s.h();
-            Var f = Ops.matmul(x, false, p.get(wf), true).add(Ops.matmul(h, false, p.get(uf), true)).add(p.get(bf)).sigmoid();
-            Var n = Ops.matmul(x, false, p.get(wh), true).add(Ops.matmul(f.mul(h), false, p.get(uh), true)).tanh();
-            return State.of(h.add(f.mul(n.sub(h))));
+            Var n = Ops.matmul(x, false, p.get(w), true).add(Ops.matmul(h, false, p.get(u), true)).add(p.get(b)).tanh();
+            return State.of(h.add(p.get(a).sigmoid().mul(n.sub(h))));
         }
     }
 }
