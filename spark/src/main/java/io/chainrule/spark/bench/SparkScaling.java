@@ -30,11 +30,15 @@ import java.util.Map;
  * untimed and {@code --iterations} timed steps, and stops it. Prints each way's median ms per
  * step over the rounds, the throughput ratios of each round (median and quartiles), and the bytes
  * per step Spark measured (task results to the driver; broadcast pieces, compressed as sent).
+ * Then, on one {@code local[2]} context kept for the purpose, it alternates blocks of
+ * {@code --iterations} steps of the plain step (one thread), one shard and two shards, for
+ * {@code --interleaved} rounds: one shard runs one task at a time (one core, as local[1]), two
+ * run two, and blocks seconds apart see the same load from other tenants of a shared machine.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector @spark/target/spark-java17.args \
  *     -cp spark/target/chainrule-spark.jar io.chainrule.spark.bench.SparkScaling \
- *     [--task brackets] [--cell lstm] [--hidden 256] [--batch 256] [--steps 50] [--rounds 5] [--iterations 8] [--warmup 3]
+ *     [--task brackets] [--cell lstm] [--hidden 256] [--batch 256] [--steps 50] [--rounds 5] [--iterations 8] [--warmup 3] [--interleaved 15]
  * </pre>
  */
 public final class SparkScaling {
@@ -59,27 +63,76 @@ public final class SparkScaling {
         System.out.printf(Locale.ROOT, "SparkScaling: %s %s, H=%d, B=%d, T=%d, full BPTT, %,d parameters; %d rounds of %d timed steps"
                         + " after %d untimed; kernels: %s%n", config.task(), config.cell(), config.hidden(), config.batch(),
                 config.steps(), model(config, task).size(), rounds, timed, warmup, Kernels.describe());
-        double[][] ms = new double[WAYS.size()][rounds];
-        long[] resultBytes = new long[2];
-        long[] broadcastBytes = new long[2];
-        for (int r = 0; r < rounds; r++) {
-            for (int w = 0; w < WAYS.size(); w++) {
-                ms[w][r] = w < 2 ? plain(config, task, w + 1, warmup, timed)
-                        : spark(config, task, w - 1, warmup, timed, resultBytes, broadcastBytes);
+        if (rounds > 0) {
+            double[][] ms = new double[WAYS.size()][rounds];
+            long[] resultBytes = new long[2];
+            long[] broadcastBytes = new long[2];
+            for (int r = 0; r < rounds; r++) {
+                for (int w = 0; w < WAYS.size(); w++) {
+                    ms[w][r] = w < 2 ? plain(config, task, w + 1, warmup, timed)
+                            : spark(config, task, w - 1, warmup, timed, resultBytes, broadcastBytes);
+                }
+                System.out.printf(Locale.ROOT, "round %d: %s ms per step%n", r + 1, Arrays.toString(column(ms, r)));
             }
-            System.out.printf(Locale.ROOT, "round %d: %s ms per step%n", r + 1, Arrays.toString(column(ms, r)));
+            System.out.println("ms per step (median of the rounds' medians):");
+            for (int w = 0; w < WAYS.size(); w++) {
+                System.out.printf(Locale.ROOT, "  %-20s %9.2f%n", WAYS.get(w), median(ms[w]));
+            }
+            ratio("local[2] / local[1] throughput", ms[2], ms[3]);
+            ratio("local[1] / plain 1 thread time (what Spark costs on one core)", ms[2], ms[0]);
+            ratio("local[2] / plain 1 thread throughput", ms[0], ms[3]);
+            ratio("local[2] / plain 2 threads throughput", ms[1], ms[3]);
+            for (int s = 0; s < 2; s++) {
+                System.out.printf(Locale.ROOT, "bytes per step, %s: task results to the driver %,d; broadcast pieces %,d%n",
+                        WAYS.get(s + 2), resultBytes[s], broadcastBytes[s]);
+            }
         }
-        System.out.println("ms per step (median of the rounds' medians):");
-        for (int w = 0; w < WAYS.size(); w++) {
-            System.out.printf(Locale.ROOT, "  %-20s %9.2f%n", WAYS.get(w), median(ms[w]));
+        int interleaved = Integer.parseInt(o.get("--interleaved"));
+        if (interleaved > 0) {
+            interleaved(config, task, interleaved, warmup, timed);
         }
-        ratio("local[2] / local[1] throughput", ms[2], ms[3]);
-        ratio("local[1] / plain 1 thread time (what Spark costs on one core)", ms[2], ms[0]);
-        ratio("local[2] / plain 1 thread throughput", ms[0], ms[3]);
-        ratio("local[2] / plain 2 threads throughput", ms[1], ms[3]);
-        for (int s = 0; s < 2; s++) {
-            System.out.printf(Locale.ROOT, "bytes per step, %s: task results to the driver %,d; broadcast pieces %,d%n",
-                    WAYS.get(s + 2), resultBytes[s], broadcastBytes[s]);
+    }
+
+    /** Blocks of the plain step (1 thread), 1 shard and 2 shards alternating on one local[2] context. */
+    private static void interleaved(TrainConfig config, Task task, int rounds, int warmup, int timed) {
+        JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("SparkScaling").setMaster("local[2]")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+        try (DataParallel one = new DataParallel(sc, TaskReplicaFactory.of(config, task), 1, config.batch());
+             DataParallel two = new DataParallel(sc, TaskReplicaFactory.of(config, task), 2, config.batch())) {
+            Parallelism.setThreads(1);
+            Model m0 = model(config, task);
+            Model m1 = model(config, task);
+            Model m2 = model(config, task);
+            StepLoop[] loops = {new StepLoop(config, task, m0, new LocalGradient(config, task, m0)),
+                    new StepLoop(config, task, m1, new SparkGradientStep(one, m1)),
+                    new StepLoop(config, task, m2, new SparkGradientStep(two, m2))};
+            for (StepLoop l : loops) {
+                l.medianMillis(warmup, 0);
+            }
+            double[][] ms = new double[3][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int w = 0; w < 3; w++) {
+                    ms[w][r] = loops[w].medianMillis(0, timed);
+                }
+            }
+            System.out.printf(Locale.ROOT, "interleaved on one local[2] context, %d rounds of %d steps each way:%n", rounds, timed);
+            String[] names = {"plain, 1 thread", "1 shard (1 task)", "2 shards (2 tasks)"};
+            for (int w = 0; w < 3; w++) {
+                System.out.printf(Locale.ROOT, "  %-20s %9.2f ms per step (median of the rounds)%n", names[w], median(ms[w]));
+            }
+            ratio("2 shards / 1 shard throughput", ms[1], ms[2]);
+            ratio("1 shard / plain 1 thread time (what Spark costs on one core)", ms[1], ms[0]);
+            ratio("2 shards / plain 1 thread throughput", ms[0], ms[2]);
+            double[] overhead = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                overhead[r] = ms[1][r] - ms[0][r];
+            }
+            System.out.printf(Locale.ROOT, "1 shard - plain, ms per step: median %.2f (rounds %s)%n", median(overhead),
+                    Arrays.toString(round(overhead)));
+        } finally {
+            sc.stop();
+            Parallelism.setThreads(Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -169,6 +222,7 @@ public final class SparkScaling {
         o.put("--rounds", "5");
         o.put("--iterations", "8");
         o.put("--warmup", "3");
+        o.put("--interleaved", "15");
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i += 2) {
             if (!o.containsKey(a.get(i)) || i + 1 >= a.size()) {
