@@ -174,6 +174,55 @@ class DataParallelTest {
     }
 
     @Test
+    void theSumDoesNotDependOnWhichTaskFinishesFirst() {
+        LeakyUnitModel model = driver("full");
+        LeakyUnitModel.Factory plain = new LeakyUnitModel.Factory(HIDDEN, STEPS, "full");
+        List<List<Integer>> orders = new ArrayList<>();
+        List<List<long[]>> sums = new ArrayList<>();
+        for (int slow : new int[] {0, 2}) {
+            SlowShard.finished.clear();
+            try (DataParallel dp = new DataParallel(spark, new SlowShard(plain, slow), 3, BATCH)) {
+                dp.gradient(6, model.parameters(), null);
+            }
+            orders.add(List.copyOf(SlowShard.finished));
+            sums.add(bits(model.parameters(), false));
+        }
+        assertEquals(2, orders.get(0).indexOf(0), "shard 0 finished last: " + orders);
+        assertEquals(2, orders.get(1).indexOf(2), "shard 2 finished last: " + orders);
+        assertSameGradientBits(sums.get(0), model.parameters());
+    }
+
+    /** Replicas that hold shard {@code slow} back 300 ms, and record the order in which shards finish. */
+    record SlowShard(ReplicaFactory inner, int slow) implements ReplicaFactory {
+        static final List<Integer> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Replica create() {
+            Replica r = inner.create();
+            return new Replica() {
+                @Override
+                public List<Var> parameters() {
+                    return r.parameters();
+                }
+
+                @Override
+                public ShardLoss differentiate(long iteration, Shard s, Tensor[] carried) {
+                    ShardLoss loss = r.differentiate(iteration, s, carried);
+                    if (s.index() == slow) {
+                        try {
+                            Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    finished.add(s.index());
+                    return loss;
+                }
+            };
+        }
+    }
+
+    @Test
     void aReplicaUnlikeTheDriversModelFailsTheStepNamingBoth() {
         LeakyUnitModel model = driver("full");
         List<Var> fewer = model.parameters().subList(0, 4);   // the cell's, without the read-out's
