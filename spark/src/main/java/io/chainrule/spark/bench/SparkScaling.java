@@ -34,6 +34,7 @@ import java.util.Map;
  * {@code --iterations} steps of the plain step (one thread), one shard and two shards, for
  * {@code --interleaved} rounds: one shard runs one task at a time (one core, as local[1]), two
  * run two, and blocks seconds apart see the same load from other tenants of a shared machine.
+ * A fourth way is the control: the two shards on two plain threads, no Spark ({@link ThreadShards}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector @spark/target/spark-java17.args \
@@ -104,26 +105,31 @@ public final class SparkScaling {
             Model m0 = model(config, task);
             Model m1 = model(config, task);
             Model m2 = model(config, task);
+            Model m3 = model(config, task);
+            ThreadShards threads = new ThreadShards(TaskReplicaFactory.of(config, task), m3, 2, config.batch());
             StepLoop[] loops = {new StepLoop(config, task, m0, new LocalGradient(config, task, m0)),
                     new StepLoop(config, task, m1, new SparkGradientStep(one, m1)),
-                    new StepLoop(config, task, m2, new SparkGradientStep(two, m2))};
+                    new StepLoop(config, task, m2, new SparkGradientStep(two, m2)),
+                    new StepLoop(config, task, m3, threads)};
             for (StepLoop l : loops) {
                 l.medianMillis(warmup, 0);
             }
-            double[][] ms = new double[3][rounds];
+            double[][] ms = new double[4][rounds];
             for (int r = 0; r < rounds; r++) {
-                for (int w = 0; w < 3; w++) {
+                for (int w = 0; w < 4; w++) {
                     ms[w][r] = loops[w].medianMillis(0, timed);
                 }
             }
             System.out.printf(Locale.ROOT, "interleaved on one local[2] context, %d rounds of %d steps each way:%n", rounds, timed);
-            String[] names = {"plain, 1 thread", "1 shard (1 task)", "2 shards (2 tasks)"};
-            for (int w = 0; w < 3; w++) {
+            String[] names = {"plain, 1 thread", "1 shard (1 task)", "2 shards (2 tasks)", "2 shards, 2 threads, no Spark"};
+            for (int w = 0; w < 4; w++) {
                 System.out.printf(Locale.ROOT, "  %-20s %9.2f ms per step (median of the rounds)%n", names[w], median(ms[w]));
             }
             ratio("2 shards / 1 shard throughput", ms[1], ms[2]);
             ratio("1 shard / plain 1 thread time (what Spark costs on one core)", ms[1], ms[0]);
             ratio("2 shards / plain 1 thread throughput", ms[0], ms[2]);
+            ratio("control, no Spark: 2 shards on 2 threads / plain 1 thread throughput", ms[0], ms[3]);
+            threads.close();
             double[] overhead = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 overhead[r] = ms[1][r] - ms[0][r];
