@@ -198,27 +198,16 @@ class DataParallelTest {
 
         @Override
         public Replica create() {
-            Replica r = inner.create();
-            return new Replica() {
-                @Override
-                public List<Var> parameters() {
-                    return r.parameters();
-                }
-
-                @Override
-                public ShardLoss differentiate(long iteration, Shard s, Tensor[] carried) {
-                    ShardLoss loss = r.differentiate(iteration, s, carried);
-                    if (s.index() == slow) {
-                        try {
-                            Thread.sleep(300);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+            return new HookedReplica(inner.create(), (iteration, s) -> {
+                if (s.index() == slow) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                    finished.add(s.index());
-                    return loss;
                 }
-            };
+                finished.add(s.index());
+            });
         }
     }
 

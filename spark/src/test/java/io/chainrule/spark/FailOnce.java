@@ -1,10 +1,7 @@
 package io.chainrule.spark;
 
-import io.chainrule.autodiff.Var;
-import io.chainrule.core.Tensor;
 import org.apache.spark.TaskContext;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,22 +14,11 @@ public record FailOnce(ReplicaFactory inner, long iteration, int shard) implemen
 
     @Override
     public Replica create() {
-        Replica r = inner.create();
-        return new Replica() {
-            @Override
-            public List<Var> parameters() {
-                return r.parameters();
+        return new HookedReplica(inner.create(), (i, s) -> {
+            if (i == iteration && s.index() == shard && TaskContext.get().attemptNumber() == 0) {
+                failures.incrementAndGet();
+                throw new IllegalStateException("injected failure of shard " + shard + " at iteration " + iteration);
             }
-
-            @Override
-            public ShardLoss differentiate(long i, Shard s, Tensor[] carried) {
-                ShardLoss loss = r.differentiate(i, s, carried);
-                if (i == iteration && s.index() == shard && TaskContext.get().attemptNumber() == 0) {
-                    failures.incrementAndGet();
-                    throw new IllegalStateException("injected failure of shard " + shard + " at iteration " + iteration);
-                }
-                return loss;
-            }
-        };
+        });
     }
 }
