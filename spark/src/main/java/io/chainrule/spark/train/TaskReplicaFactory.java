@@ -39,7 +39,8 @@ public record TaskReplicaFactory(String configJson) implements ReplicaFactory {
                             + "driver's in '" + e.getKey() + "' (is " + c.textFile() + " the same file on every node?)");
                 }
             }
-            Model model = Model.create(c.cell(), task.inputSize(), c.hidden(), task.outputSize(), Trainer.modelSeed(c.seed()));
+            Model model = Model.create(c.cell(), c.architecture(), task.inputSize(), c.hidden(), task.outputSize(),
+                    Trainer.modelSeed(c.seed()));
             return new TaskReplica(c, task, model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,8 @@
 package io.chainrule.spark.train;
 
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.train.GradientStep;
 import io.chainrule.examples.train.MetricsCsv;
 import io.chainrule.examples.train.MetricsRow;
@@ -66,7 +66,7 @@ class SparkTrainingTest {
     }
 
     private static List<MetricsRow> train(TrainConfig config, Path dir, GradientStep.Factory gradients) throws IOException {
-        Run.start(config, new RunFiles(dir), List.of(), gradients).train();
+        Run.start(config, new RunFiles(dir), List.of(), false, gradients).train();
         return MetricsCsv.read(dir.resolve(RunFiles.METRICS));
     }
 
