@@ -128,6 +128,33 @@ class CheckpointSharedGradientTest {
         assertTrue(!run.apply(false, true).bitwiseEquals(run.apply(false, false)), "the test cannot see the order");
     }
 
+    /**
+     * y is captured (not an input: the segment takes z) and returned unchanged; d and e read y,
+     * then c reads the returned value. Without checkpoint y's gradient sums c's 1e16 first, then
+     * 0.6 and 0.6 (1e16: each 0.6 is below half an ulp of 1e16); were the returned value routed
+     * through the checkpoint node, c's 1e16 would arrive only when the checkpoint runs, after
+     * 0.6 + 0.6 = 1.2, and the sum would round to 1e16 + 2.
+     */
+    @Test
+    void aCapturedValueReturnedUnchangedSumsItsGradientsInTheUncheckpointedOrder() {
+        java.util.function.Function<Boolean, Tensor> run = checkpointed -> {
+            Var x = Var.param(Tensor.of(new double[] {0.25}, 1), "x");
+            Var y = x.mul(Var.constant(1.0));
+            Var z = Var.param(Tensor.of(new double[] {0.5}, 1), "z");
+            Checkpoint.Segment s = in -> new Var[] {in[0].tanh(), y};
+            Var[] out = checkpointed ? Checkpoint.apply(s, z) : s.apply(new Var[] {z});
+            Var d = y.mul(Var.constant(0.6));
+            Var e = y.mul(Var.constant(0.6));
+            Var c = out[1].mul(Var.constant(1e16));
+            out[0].add(d).add(e).add(c).sum().backward();
+            return x.grad();
+        };
+        Tensor plain = run.apply(false);
+        Tensor wrapped = run.apply(true);
+        assertTrue(plain.bitwiseEquals(wrapped), () -> "y's gradient " + plain + " without checkpoint, " + wrapped + " with");
+        assertTrue(plain.bitwiseEquals(Tensor.of(new double[] {1e16}, 1)), plain::toString);
+    }
+
     /** Gradients of the captured value's graph against finite differences, checkpointed. */
     @Test
     void aCapturedValueReadInsideAndOutsideMatchesFiniteDifferences() {
