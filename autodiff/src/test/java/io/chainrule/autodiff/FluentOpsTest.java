@@ -49,6 +49,13 @@ class FluentOpsTest {
     }
 
     @Test
+    void transposeSwapsTheLastTwoAxesAtAnyRank() {
+        Var v = Var.param(Tensor.uniform(9, -1, 1, 3));
+        assertSame(v, Ops.transpose(v), "a vector is its own transpose");
+        assertSameOp("transpose of rank 4", Ops::transpose, x -> Ops.permute(x, 0, 1, 3, 2), Tensor.uniform(10, -1, 1, 2, 3, 4, 5));
+    }
+
+    @Test
     void stackMatchesFiniteDifferences() {
         GradCheck.check(v -> Ops.stack(v[0].tanh(), v[1], v[0].mul(v[1])), Tensor.uniform(5, -1, 1, 2, 3),
                 Tensor.uniform(6, -1, 1, 2, 3)).assertClose(TOLERANCE);
