@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -37,55 +38,57 @@ class EngineFastPathTest {
     void stagedWeightGradientsMixedWithEveryOtherContributionAreBitwiseTheirSumInArrivalOrder() {
         int m = 24;
         int n = 20;
-        for (boolean earlier : new boolean[] {false, true}) {
-            Var w = Var.param(Tensor.randn(1, 1.0, m, n), "W");
-            Tensor before = Tensor.randn(2, 1.0, m, n);
-            if (earlier) {
-                w.setGrad(before.copy());
-            }
-            List<Contribution> arrivals = new ArrayList<>();
-            Var loss = Var.constant(0.0);
-            for (int t = 0; t < 24; t++) {
-                long s = 100 + 10L * t;
-                int kind = t % 6;
-                Var term;
-                Contribution c;
-                if (kind == 0 || kind == 1 || kind == 4) { // staged: y = x Wᵀ, dW = cᵀ x
-                    int rows = 40 + 20 * (t % 5);
-                    Tensor x = Tensor.randn(s, 1.0, rows, n);
-                    Tensor cy = Tensor.randn(s + 1, 1.0, rows, m);
-                    term = Ops.matmul(Var.constant(x), false, w, true).mul(Var.constant(cy)).sum();
-                    c = g -> g == null ? cy.matmul(true, x, false) : g.addMatMulInPlace(cy, true, x, false);
-                } else if (kind == 2) { // 300 rows: beyond the staging block, multiplied in at once
-                    Tensor x = Tensor.randn(s, 1.0, 300, n);
-                    Tensor cy = Tensor.randn(s + 1, 1.0, 300, m);
-                    term = Ops.matmul(Var.constant(x), false, w, true).mul(Var.constant(cy)).sum();
-                    c = g -> g == null ? cy.matmul(true, x, false) : g.addMatMulInPlace(cy, true, x, false);
-                } else if (kind == 3) { // W on the left: y = W v, dW = e vᵀ
-                    Tensor v = Tensor.randn(s, 1.0, n, 7);
-                    Tensor e = Tensor.randn(s + 1, 1.0, m, 7);
-                    term = Ops.matmul(w, false, Var.constant(v), false).mul(Var.constant(e)).sum();
-                    c = g -> g == null ? e.matmul(false, v, true) : g.addMatMulInPlace(e, false, v, true);
-                } else if (t % 12 == 5) { // elementwise
-                    Tensor d = Tensor.randn(s, 1.0, m, n);
-                    term = w.mul(Var.constant(d)).sum();
-                    c = g -> g == null ? d.copy() : g.addInPlace(d);
-                } else { // a sum: every element gets 1
-                    term = w.sum();
-                    c = g -> g == null ? Tensor.ones(m, n) : g.addInPlace(Tensor.ones(m, n));
+        for (DType dt : DType.values()) {
+            for (boolean earlier : new boolean[] {false, true}) {
+                Var w = Var.param(Tensor.randn(1, 1.0, m, n).cast(dt), "W");
+                Tensor before = Tensor.randn(2, 1.0, m, n).cast(dt);
+                if (earlier) {
+                    w.setGrad(before.copy());
                 }
-                loss = loss.add(term);
-                arrivals.add(0, c);
+                List<Contribution> arrivals = new ArrayList<>();
+                Var loss = Var.constant(0.0);
+                for (int t = 0; t < 24; t++) {
+                    long s = 100 + 10L * t;
+                    int kind = t % 6;
+                    Var term;
+                    Contribution c;
+                    if (kind == 0 || kind == 1 || kind == 4) { // staged: y = x Wᵀ, dW = cᵀ x
+                        int rows = 40 + 20 * (t % 5);
+                        Tensor x = Tensor.randn(s, 1.0, rows, n).cast(dt);
+                        Tensor cy = Tensor.randn(s + 1, 1.0, rows, m).cast(dt);
+                        term = Ops.matmul(Var.constant(x), false, w, true).mul(Var.constant(cy)).sum();
+                        c = g -> g == null ? cy.matmul(true, x, false) : g.addMatMulInPlace(cy, true, x, false);
+                    } else if (kind == 2) { // 300 rows: beyond the staging block, multiplied in at once
+                        Tensor x = Tensor.randn(s, 1.0, 300, n).cast(dt);
+                        Tensor cy = Tensor.randn(s + 1, 1.0, 300, m).cast(dt);
+                        term = Ops.matmul(Var.constant(x), false, w, true).mul(Var.constant(cy)).sum();
+                        c = g -> g == null ? cy.matmul(true, x, false) : g.addMatMulInPlace(cy, true, x, false);
+                    } else if (kind == 3) { // W on the left: y = W v, dW = e vᵀ
+                        Tensor v = Tensor.randn(s, 1.0, n, 7).cast(dt);
+                        Tensor e = Tensor.randn(s + 1, 1.0, m, 7).cast(dt);
+                        term = Ops.matmul(w, false, Var.constant(v), false).mul(Var.constant(e)).sum();
+                        c = g -> g == null ? e.matmul(false, v, true) : g.addMatMulInPlace(e, false, v, true);
+                    } else if (t % 12 == 5) { // elementwise
+                        Tensor d = Tensor.randn(s, 1.0, m, n).cast(dt);
+                        term = w.mul(Var.constant(d)).sum();
+                        c = g -> g == null ? d.copy() : g.addInPlace(d);
+                    } else { // a sum: every element gets 1
+                        term = w.sum();
+                        c = g -> g == null ? Tensor.ones(m, n).cast(dt) : g.addInPlace(Tensor.ones(m, n).cast(dt));
+                    }
+                    loss = loss.add(term);
+                    arrivals.add(0, c);
+                }
+                loss.backward();
+                Tensor want = earlier ? before.copy() : null;
+                for (Contribution c : arrivals) {
+                    want = c.addTo(want);
+                }
+                Tensor expected = want;
+                assertTrue(w.grad().bitwiseEquals(expected), () -> dt + (earlier ? ", with an earlier gradient: " : ": ")
+                        + "W's gradient differs from its contributions added in arrival order by up to "
+                        + w.grad().maxAbsDiff(expected));
             }
-            loss.backward();
-            Tensor want = earlier ? before.copy() : null;
-            for (Contribution c : arrivals) {
-                want = c.addTo(want);
-            }
-            Tensor expected = want;
-            assertTrue(w.grad().bitwiseEquals(expected), () -> (earlier ? "with an earlier gradient: " : "")
-                    + "W's gradient differs from its contributions added in arrival order by up to "
-                    + w.grad().maxAbsDiff(expected));
         }
     }
 
