@@ -268,7 +268,7 @@ public final class Walk {
         }
         delivered[input] = run;
         if (to.leaf) {
-            if (Staging.stageable(ta, tb, a.dim(0)) && a.dtype() == DType.FLOAT64) {
+            if (Staging.stageable(ta, tb, a.dim(0)) && a.dtype() == b.dtype() && a.dtype() == to.outputDType(slot)) {
                 boolean inPlace = Staging.gathersInPlace(m, n);
                 staging.stage(to, a, b, inPlace && unchanging(a), inPlace && unchanging(b));
                 return;

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.testing;
 
+import io.chainrule.autodiff.Checkpoint;
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.GradMode;
 import io.chainrule.autodiff.Losses;
@@ -169,6 +170,258 @@ public final class RandomGraph {
         List<Var> sinks = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             if (!consumed[i]) {
+                sinks.add(Ops.reshape(values.get(i), -1));
+            }
+        }
+        return sinks.size() == 1 ? sinks.get(0) : Ops.concat(0, sinks.toArray(new Var[0]));
+    }
+
+    // ------------------------------------------------------------------ checkpointed evaluation
+
+    /**
+     * Where {@link #evaluateCheckpointed} runs steps inside checkpoints: disjoint ranges of steps,
+     * each possibly holding one nested range. A range's segment takes some of the earlier values
+     * it reads as inputs and captures the others; its outputs are the values it computes that a
+     * later step or the output reads (often several later steps), and, when set, one captured value
+     * and one input returned unchanged (which later steps then read through the checkpoint's
+     * output).
+     */
+    static final class CheckpointPlan {
+        final List<Range> ranges = new ArrayList<>();
+
+        @Override
+        public String toString() {
+            return "checkpoints " + ranges;
+        }
+    }
+
+    /** Steps {@code from .. to-1} in one checkpoint. */
+    static final class Range {
+        final int from;
+        final int to;
+        /** Earlier values (by index) the segment reads, and which of them it takes as inputs (the rest it captures). */
+        final List<Integer> inputs = new ArrayList<>();
+        final List<Integer> captured = new ArrayList<>();
+        int returnsCaptured = -1;
+        int returnsInput = -1;
+        Range nested;
+
+        Range(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public String toString() {
+            return "steps [" + from + ", " + to + ") inputs " + inputs + " captured " + captured
+                    + (returnsCaptured >= 0 ? " returning captured v" + returnsCaptured : "")
+                    + (returnsInput >= 0 ? " returning input v" + returnsInput : "")
+                    + (nested != null ? " nesting " + nested : "");
+        }
+    }
+
+    /** A random plan: one or two ranges, a nested one sometimes, inputs and returned values drawn from {@code seed}. */
+    CheckpointPlan checkpointPlan(long seed) {
+        Random r = new Random(seed);
+        CheckpointPlan plan = new CheckpointPlan();
+        int n = steps.size();
+        int count = 1 + r.nextInt(2);
+        int start = 0;
+        for (int c = 0; c < count && start < n; c++) {
+            int from = start + r.nextInt(Math.max(1, (n - start) / 2));
+            int to = from + 1 + r.nextInt(n - from);
+            List<Integer> reused = new ArrayList<>();
+            List<Integer> sharing = new ArrayList<>();
+            for (int end = from + 1; end <= n; end++) {
+                if (laterConsumers(leafValues.length + end - 1, end) >= 2) {
+                    reused.add(end);
+                }
+                if (readWithAnEarlierValue(leafValues.length + end - 1, end, leafValues.length + from)) {
+                    sharing.add(end);
+                }
+            }
+            int pick = r.nextInt(4);
+            if (!sharing.isEmpty() && pick < 2) {
+                // end right after a value a later step reads together with a value computed before the
+                // checkpoint: an add then hands both the same gradient tensor
+                to = sharing.get(r.nextInt(sharing.size()));
+            } else if (!reused.isEmpty() && pick < 3) {
+                to = reused.get(r.nextInt(reused.size())); // end right after a value several later steps read
+            }
+            Range range = plannedRange(from, to, r);
+            if (to - from >= 3 && r.nextInt(3) == 0) {
+                int nf = from + 1 + r.nextInt(to - from - 2);
+                range.nested = plannedRange(nf, nf + 1 + r.nextInt(to - nf - 1), r);
+            }
+            plan.ranges.add(range);
+            start = to + 1;
+        }
+        return plan;
+    }
+
+    private Range plannedRange(int from, int to, Random r) {
+        Range range = new Range(from, to);
+        int first = leafValues.length + from;
+        java.util.TreeSet<Integer> read = new java.util.TreeSet<>();
+        for (int s = from; s < to; s++) {
+            for (int i : steps.get(s).inputs) {
+                if (i < first) {
+                    read.add(i);
+                }
+            }
+        }
+        for (int i : read) {
+            (r.nextBoolean() ? range.inputs : range.captured).add(i);
+        }
+        if (range.inputs.isEmpty()) {
+            range.inputs.add(read.isEmpty() ? r.nextInt(leafValues.length) : read.first());
+            range.captured.remove(range.inputs.get(0));
+        }
+        if (!range.captured.isEmpty() && r.nextBoolean()) {
+            range.returnsCaptured = range.captured.get(r.nextInt(range.captured.size()));
+        }
+        if (r.nextInt(3) == 0) {
+            range.returnsInput = range.inputs.get(r.nextInt(range.inputs.size()));
+        }
+        return range;
+    }
+
+    /** Whether some output of a planned segment is read by two or more later steps (or by a step and the output). */
+    boolean hasOutputWithSeveralConsumers(CheckpointPlan plan) {
+        for (Range range : plan.ranges) {
+            for (int v : outputsOf(range)) {
+                if (laterConsumers(v, range.to) >= 2) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a step from {@code from} on reads value {@code v} and a computed (not leaf) value before {@code before}. */
+    private boolean readWithAnEarlierValue(int v, int from, int before) {
+        for (int s = from; s < steps.size(); s++) {
+            int[] in = steps.get(s).inputs;
+            boolean readsV = false;
+            boolean readsEarlier = false;
+            for (int i : in) {
+                readsV |= i == v;
+                readsEarlier |= i >= leafValues.length && i < before;
+            }
+            if (readsV && readsEarlier) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many reads of value {@code v} steps {@code from ..} make, counting the output's if no step reads it. */
+    private int laterConsumers(int v, int from) {
+        int consumers = consumed(v) ? 0 : 1;
+        for (int s = from; s < steps.size(); s++) {
+            for (int i : steps.get(s).inputs) {
+                consumers += i == v ? 1 : 0;
+            }
+        }
+        return consumers;
+    }
+
+    /**
+     * Runs the program on {@code leaves} like {@link #evaluate}, with the planned ranges of steps
+     * inside {@link Checkpoint#apply}: the same values, and (the checkpoint's contract) bitwise
+     * the same gradients.
+     */
+    Var evaluateCheckpointed(List<Var> leaves, CheckpointPlan plan) {
+        List<Var> values = new ArrayList<>(leaves);
+        for (int s = 0; s < steps.size(); s++) {
+            values.add(null);
+        }
+        int s = 0;
+        for (Range range : plan.ranges) {
+            run(values, s, range.from);
+            runCheckpointed(values, range);
+            s = range.to;
+        }
+        run(values, s, steps.size());
+        return output(values);
+    }
+
+    private void run(List<Var> values, int from, int to) {
+        for (int s = from; s < to; s++) {
+            values.set(leafValues.length + s, steps.get(s).op.apply(gather(values, steps.get(s).inputs)));
+        }
+    }
+
+    private void runCheckpointed(List<Var> values, Range range) {
+        List<Integer> outputs = outputsOf(range);
+        if (range.returnsCaptured >= 0) {
+            outputs.add(range.returnsCaptured);
+        }
+        if (range.returnsInput >= 0) {
+            outputs.add(range.returnsInput);
+        }
+        Var[] in = new Var[range.inputs.size()];
+        for (int k = 0; k < in.length; k++) {
+            in[k] = values.get(range.inputs.get(k));
+        }
+        List<Var> before = new ArrayList<>(values); // captured: the values as they are now, not the outputs that replace them
+        Checkpoint.Segment segment = args -> {
+            List<Var> local = new ArrayList<>(before);
+            for (int k = 0; k < args.length; k++) {
+                local.set(range.inputs.get(k), args[k]);
+            }
+            if (range.nested == null) {
+                run(local, range.from, range.to);
+            } else {
+                run(local, range.from, range.nested.from);
+                runCheckpointed(local, range.nested);
+                run(local, range.nested.to, range.to);
+            }
+            Var[] out = new Var[outputs.size()];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = local.get(outputs.get(k));
+            }
+            return out;
+        };
+        Var[] out = Checkpoint.apply(segment, in);
+        for (int k = 0; k < out.length; k++) {
+            values.set(outputs.get(k), out[k]);
+        }
+    }
+
+    /** The values computed in {@code range} that a later step or the output reads. */
+    private List<Integer> outputsOf(Range range) {
+        List<Integer> out = new ArrayList<>();
+        for (int v = leafValues.length + range.from; v < leafValues.length + range.to; v++) {
+            boolean later = !consumed(v);
+            for (int s = range.to; s < steps.size() && !later; s++) {
+                for (int i : steps.get(s).inputs) {
+                    later |= i == v;
+                }
+            }
+            if (later) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private boolean consumed(int v) {
+        for (Step s : steps) {
+            for (int i : s.inputs) {
+                if (i == v) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The flattened concatenation of the values no step consumes. */
+    private Var output(List<Var> values) {
+        List<Var> sinks = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (!consumed(i)) {
                 sinks.add(Ops.reshape(values.get(i), -1));
             }
         }

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
                         + "G = 1 for linear and rnn, 3 for gru, 4 for lstm (forward 2TBDH + 2TBH^2, backward twice "
                         + "that without the input gradient). Effective: the same count whatever a strategy recomputes.",
                 "",
-                "Reference (DESIGN.md): PyTorch's tanh RNN, B=32, D=64, H=256, T=100, float64, one thread: about 70 ms."})
+                "The same workloads in PyTorch, side by side: docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,11 +1,15 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.task.TextTask;
+import io.chainrule.examples.train.ClusterTraining;
+import io.chainrule.examples.train.GradientStep;
+import io.chainrule.examples.train.LocalGradient;
 import io.chainrule.examples.train.Report;
 import io.chainrule.examples.train.Run;
 import io.chainrule.examples.train.RunDirectory;
@@ -37,7 +41,8 @@ import java.util.concurrent.Callable;
                 "Writes into --out: config.json, model.safetensors, metrics.csv, loss.png,",
                 "summary.json and the optimizer state optimizer-<iteration>.safetensors."})
 public final class TrainCommand implements Callable<Integer> {
-    static final List<String> RESUMABLE_OPTIONS = List.of("--out", "--iterations", "--epochs", "--progress", "--resume");
+    static final List<String> RESUMABLE_OPTIONS = List.of("--out", "--iterations", "--epochs", "--progress", "--resume",
+            "--spark", "--shards");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -106,6 +111,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "dropout between layers while training, as PyTorch's (default: ${DEFAULT-VALUE})")
     double dropout;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER",
+            description = {"compute each batch's gradient data-parallel on Apache Spark: local[N] (in this JVM),",
+                    "spark://HOST:PORT, yarn, k8s://URL; alone, the master spark-submit set",
+                    "(needs chainrule-spark.jar)"})
+    String spark;
+
+    @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
+            description = "with --spark: shards (tasks) per batch (default: Spark's default parallelism)")
+    int shards;
+
     /** Hooks for tests: where checkpoints are written through, and where output goes. */
     RunFilesFactory runFiles = RunFiles::new;
 
@@ -121,23 +136,63 @@ public final class TrainCommand implements Callable<Integer> {
         Path defaultDir = Path.of("runs", model.task + "-" + model.cell);
         boolean terminal = Terminal.stderrIsTerminal();
         List<TrainingListener> listeners = List.of(new Progress(stdout, stderr, progress || terminal, terminal));
-        Run run;
         Path dir;
         String note = null;
+        TrainConfig config = null;
         if (resume) {
             if (overwrite) {
                 throw usage("--overwrite starts a new run in --out and --resume continues the one there: give one of them");
             }
             rejectSettingsOnResume();
             dir = OutputDirectory.toResume(spec.commandLine(), out, defaultDir, RUN);
-            run = Run.resume(runFiles.at(dir), resumeIterations(dir), listeners);
         } else {
-            TrainConfig config = config();
+            config = config();
             OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, defaultDir, RUN, "a run", true);
             dir = chosen.dir();
             note = chosen.note();
+        }
+        if (spark == null) {
+            if (shards != 0) {
+                throw usage("--shards splits batches over Spark's tasks: it needs --spark");
+            }
+            return train(config, dir, note, listeners, LocalGradient::new, null);
+        }
+        try (ClusterTraining.Session session = cluster().connect(spark.isEmpty() ? null : spark, shards)) {
+            return train(config, dir, note, listeners, float64Only(session), session.describe());
+        }
+    }
+
+    /** {@code cluster}'s gradients for a float64 run; a float32 one is refused (the shards exchange float64 values). */
+    private static GradientStep.Factory float64Only(GradientStep.Factory cluster) {
+        return (c, task, model) -> {
+            if (c.dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("--spark trains float64 models only (its shards exchange float64 values), "
+                        + "and this run is " + c.dtype() + ": train it without --spark, or start it with --dtype float64");
+            }
+            return cluster.create(c, task, model);
+        };
+    }
+
+    private ClusterTraining cluster() {
+        if (shards < 0) {
+            throw usage("--shards must be positive (or 0 for Spark's default parallelism), got " + shards);
+        }
+        return ClusterTraining.find().orElseThrow(() -> new IllegalStateException(
+                "--spark needs Spark, which this chainrule.jar is built without; run the same command with "
+                        + "spark/target/chainrule-spark.jar (java --add-modules jdk.incubator.vector -jar "
+                        + "spark/target/chainrule-spark.jar train --spark local[2] ...), built by mvn package"));
+    }
+
+    /** Starts or resumes the run in {@code dir} with its gradients from {@code gradients}, trains it and reports. */
+    private Integer train(TrainConfig config, Path dir, String note, List<TrainingListener> listeners,
+                          GradientStep.Factory gradients, String engine) throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Run run;
+        if (resume) {
+            run = Run.resume(runFiles.at(dir), resumeIterations(dir), listeners, gradients);
+        } else {
             try {
-                run = Run.start(config, runFiles.at(dir), listeners, overwrite);
+                run = Run.start(config, runFiles.at(dir), listeners, overwrite, gradients);
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());   // options that do not fit the task (e.g. --steps too short)
             }
@@ -152,6 +207,9 @@ public final class TrainCommand implements Callable<Integer> {
                 c.cell() + c.architecture().describe(), c.hidden(), run.model().size(), c.strategy(), c.lr(), c.clip() > 0 ? c.clip() : "off",
                 c.batch(), c.steps(), c.seed());
         stdout.println("kernels: " + Kernels.describe() + "; writing to " + dir);
+        if (engine != null) {
+            stdout.println(engine);
+        }
         Report report = run.train();
         report.lines().forEach(stdout::println);
         stdout.println("files: " + dir + "/{" + String.join(", ", RunFiles.CONFIG, RunFiles.MODEL,

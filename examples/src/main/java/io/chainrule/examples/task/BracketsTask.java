@@ -55,13 +55,26 @@ public final class BracketsTask implements Task {
 
     @Override
     public Batch batch(long iteration) {
+        return chunk(lanes(), 0, batch, iteration, null);
+    }
+
+    /** Reads lanes {@code from..to-1} only: each lane is its own stream. */
+    @Override
+    public Batch batch(long iteration, int from, int to) {
+        if (from < 0 || to > batch || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + batch + " sequences");
+        }
+        return chunk(lanes(), from, to, iteration, null);
+    }
+
+    private BracketLanguage.Stream[] lanes() {
         if (lanes == null) {
             lanes = new BracketLanguage.Stream[batch];
             for (int b = 0; b < batch; b++) {
                 lanes[b] = new BracketLanguage.Stream(Seeds.derive(seed, Seeds.DATA, b));
             }
         }
-        return chunk(lanes, iteration, null);
+        return lanes;
     }
 
     @Override
@@ -69,23 +82,24 @@ public final class BracketsTask implements Task {
         return EVAL_CHUNKS;
     }
 
-    private Batch chunk(BracketLanguage.Stream[] streams, long index, double[][] logProbs) {
+    private Batch chunk(BracketLanguage.Stream[] streams, int from, int to, long index, double[][] logProbs) {
         int symbols = BracketLanguage.SYMBOLS.length();
-        double[] x = new double[steps * batch * symbols];
-        int[][] y = new int[steps][batch];
+        int rows = to - from;
+        double[] x = new double[steps * rows * symbols];
+        int[][] y = new int[steps][rows];
         int[] seq = new int[steps + 1];
         double[] lp = new double[steps + 1];
-        for (int b = 0; b < batch; b++) {
-            streams[b].read(index * steps, seq, logProbs == null ? null : lp);
+        for (int b = 0; b < rows; b++) {
+            streams[from + b].read(index * steps, seq, logProbs == null ? null : lp);
             for (int t = 0; t < steps; t++) {
-                x[(t * batch + b) * symbols + seq[t]] = 1.0;
+                x[(t * rows + b) * symbols + seq[t]] = 1.0;
                 y[t][b] = seq[t + 1];
                 if (logProbs != null) {
                     logProbs[t][b] = lp[t + 1];
                 }
             }
         }
-        return new Batch(Tensor.wrap(x, steps, batch, symbols), y, null, Batch.allScored(steps));
+        return new Batch(Tensor.wrap(x, steps, rows, symbols), y, null, Batch.allScored(steps));
     }
 
     @Override
@@ -98,7 +112,7 @@ public final class BracketsTask implements Task {
             eval = new ArrayList<>();
             evalLogProbs = new double[EVAL_CHUNKS][steps][batch];
             for (int k = 0; k < EVAL_CHUNKS; k++) {
-                eval.add(chunk(streams, k, evalLogProbs[k]));
+                eval.add(chunk(streams, 0, batch, k, evalLogProbs[k]));
             }
         }
         return eval;

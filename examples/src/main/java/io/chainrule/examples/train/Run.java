@@ -21,12 +21,13 @@ public final class Run {
     private final Trainer trainer;
     private final List<String> notes = new ArrayList<>();
 
-    private Run(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners) {
+    private Run(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners,
+                GradientStep gradients) {
         this.config = config;
         this.task = task;
         this.model = model;
         this.files = files;
-        this.trainer = new Trainer(config, task, model, files, listeners);
+        this.trainer = new Trainer(config, task, model, files, listeners, gradients);
     }
 
     /**
@@ -39,6 +40,12 @@ public final class Run {
      */
     public static Run start(TrainConfig config, RunFiles files, List<TrainingListener> listeners, boolean replace)
             throws IOException {
+        return start(config, files, listeners, replace, LocalGradient::new);
+    }
+
+    /** {@link #start(TrainConfig, RunFiles, List, boolean)} with the gradients from {@code gradients} (e.g. a cluster's). */
+    public static Run start(TrainConfig config, RunFiles files, List<TrainingListener> listeners, boolean replace,
+                            GradientStep.Factory gradients) throws IOException {
         List<String> notes = RunDirectory.tidy(files.dir());
         if (!replace && RunDirectory.holdsRun(files.dir())) {
             throw new IllegalStateException(files.dir() + " holds a run (" + String.join(", ", RunDirectory.runFiles(files.dir()))
@@ -49,6 +56,7 @@ public final class Run {
         MemoryEstimate.requireArraysFit(config, task.inputSize(), task.outputSize());
         MemoryEstimate.of(config, task).requireFits("this run");
         Model model = model(config, task);
+        GradientStep step = gradients.create(config, task, model);   // before anything is staged
         files.stage();
         try {
             FlatJson.write(files.config(), config.toJson(task));
@@ -60,7 +68,7 @@ public final class Run {
             }
             throw e;
         }
-        Run run = new Run(config, task, model, files, listeners);
+        Run run = new Run(config, task, model, files, listeners, step);
         run.notes.addAll(notes);
         return run;
     }
@@ -76,6 +84,12 @@ public final class Run {
      * left is tidied first ({@link RunDirectory#tidy}); every problem with a file names it.
      */
     public static Run resume(RunFiles files, Long iterations, List<TrainingListener> listeners) throws IOException {
+        return resume(files, iterations, listeners, LocalGradient::new);
+    }
+
+    /** {@link #resume(RunFiles, Long, List)} with the gradients from {@code gradients} (e.g. a cluster's). */
+    public static Run resume(RunFiles files, Long iterations, List<TrainingListener> listeners,
+                             GradientStep.Factory gradients) throws IOException {
         List<String> notes = RunDirectory.tidy(files.dir());
         Map<String, Object> json;
         try {
@@ -114,7 +128,7 @@ public final class Run {
                     + " of its " + config.iterations() + " iterations; pass --iterations N with N > " + c.iteration()
                     + " to continue it");
         }
-        Run run = new Run(config, task, model, files, listeners);
+        Run run = new Run(config, task, model, files, listeners, gradients.create(config, task, model));
         run.trainer.restore(c, MetricsCsv.read(files.metrics(), Math.max(savedTotal, config.iterations())));
         FlatJson.write(files.config(), config.toJson(task));
         run.notes.addAll(notes);

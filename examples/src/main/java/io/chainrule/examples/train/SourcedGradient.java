@@ -17,8 +17,8 @@ import io.chainrule.rnn.bptt.BpttStrategy;
 /**
  * The gradient of a batch whose inputs come a chunk of steps at a time ({@link SourcedBatch}):
  * how a one-direction model trains under a memory budget, where neither the sequence's inputs nor
- * its activations are held whole. The loss is the batch's as {@link Trainer} computes it for a
- * batch held whole, L = (1/S) Σ_{scored t} ℓ_t, unrolled from {@code initial} over
+ * its activations are held whole. The loss is the batch's as {@link LocalGradient} computes it
+ * for a batch held whole, L = (1/S) Σ_{scored t} ℓ_t, unrolled from {@code initial} over
  * {@link Unroll#loss(Cell, SequenceSource, State, StepLoss, BpttStrategy)} with the default chunk
  * length, which is the chunk length of the held inputs' unroll: the same inputs give bitwise the
  * same loss and gradients.
@@ -27,12 +27,11 @@ final class SourcedGradient {
     private SourcedGradient() {
     }
 
-    /** The value of L, and the final state (values only, to carry into the next batch). */
-    record Result(double loss, State finalState) {
-    }
-
-    /** Differentiates L over {@code batch}; the gradient is added to the parameters' {@code grad()}. */
-    static Result backward(Objective objective, Model model, SourcedBatch batch, State initial, BpttStrategy strategy) {
+    /**
+     * Differentiates L over {@code batch}; the gradient is added to the parameters' {@code grad()}.
+     * Returns L and the final state (values only, to carry into the next batch).
+     */
+    static GradientStep.Outcome backward(Objective objective, Model model, SourcedBatch batch, State initial, BpttStrategy strategy) {
         DType dtype = model.dtype();
         Var zero = Var.constant(Tensor.scalar(dtype, 0.0));
         StepLoss stepLoss = (t, h) -> batch.scored()[t] ? StepLosses.at(objective, batch, t, model.output().apply(h)) : zero;
@@ -42,7 +41,7 @@ final class SourcedGradient {
         // Unroll averages over all T steps; rescale to the mean over the scored ones.
         Var loss = sl.loss().mul((double) batch.steps() / batch.scoredSteps());
         loss.backward();
-        return new Result(loss.value().item(), sl.finalState().map(v -> Var.constant(v.value())));
+        return new GradientStep.Outcome(loss.value().item(), sl.finalState().map(v -> Var.constant(v.value())));
     }
 
     /** {@code source}'s chunks in {@code dtype} (each cast as it is made). */

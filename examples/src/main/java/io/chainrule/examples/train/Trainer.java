@@ -1,7 +1,5 @@
 package io.chainrule.examples.train;
 
-import io.chainrule.autodiff.Ops;
-import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.optim.Adam;
 import io.chainrule.autodiff.optim.Clip;
@@ -10,14 +8,9 @@ import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
-import io.chainrule.examples.task.Batch;
 import io.chainrule.examples.task.Seeds;
 import io.chainrule.examples.task.Task;
-import io.chainrule.rnn.Cell;
-import io.chainrule.rnn.SequenceLoss;
 import io.chainrule.rnn.State;
-import io.chainrule.rnn.StepLoss;
-import io.chainrule.rnn.Unroll;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,8 +20,9 @@ import java.util.Map;
 /**
  * The training loop. Each iteration: the task's batch for that iteration; the initial state is the
  * state carried from the previous batch (streaming tasks; its value only, the gradient path cut)
- * or zero; the loss unrolled under the BPTT strategy; backward (which frees the saved activations,
- * so no graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
+ * or zero; the loss unrolled under the BPTT strategy and differentiated by the {@link GradientStep}
+ * ({@link LocalGradient} unless another is given; backward frees the saved activations, so no
+ * graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
  * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png. A
  * run that diverges ({@link Divergence}) stops there with an IllegalStateException, saving nothing
  * after its last checkpoint.
@@ -44,6 +38,7 @@ public final class Trainer {
     private final List<Var> parameters;
     private final Optimizer adam;
     private final StrategySpec strategy;
+    private final GradientStep gradients;
     private final RunFiles files;
     private final List<TrainingListener> listeners;
     private final List<MetricsRow> rows = new ArrayList<>();
@@ -53,6 +48,12 @@ public final class Trainer {
     private State carry;
 
     public Trainer(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners) {
+        this(config, task, model, files, listeners, new LocalGradient(config, task, model));
+    }
+
+    /** A trainer whose iterations take their gradients from {@code gradients} (e.g. computed on a cluster). */
+    public Trainer(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners,
+                   GradientStep gradients) {
         this.config = config;
         this.task = task;
         this.model = model;
@@ -62,6 +63,7 @@ public final class Trainer {
         this.strategy = StrategySpec.parse(config.strategy());
         this.files = files;
         this.listeners = listeners;
+        this.gradients = gradients;
     }
 
     /** Continues from {@code c}; {@code history} are the metrics rows up to its iteration. */
@@ -148,49 +150,16 @@ public final class Trainer {
     }
 
     private StepResult step(long i) {
-        adam.zeroGrad();
-        Rng.current().setSeed(Seeds.derive(config.seed(), Seeds.DROPOUT, i));   // dropout masks, like the data
         State carried = task.streaming() && carry != null && !task.restartsStream(i) ? carry : null;
-        if (strategy.budgetBytes() > 0 && !model.bidirectional()) {
-            // under a memory budget the inputs, like the activations, come a chunk at a time
-            SourcedGradient.Result r = SourcedGradient.backward(task.objective(), model, task.sourcedBatch(i), carried,
-                    strategy.at(config.seed(), i));
-            carry = task.streaming() ? r.finalState() : null;
-            return update(r.loss());
-        }
-        Batch b = task.batch(i);
-        Var zero = Var.constant(Tensor.scalar(model.dtype(), 0.0));
-        StepLoss stepLoss = (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : zero;
-        Var inputs = Var.constant(b.inputs().cast(model.dtype()));
-        Var loss;
-        if (model.bidirectional()) {
-            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(inputs, null,
-                    strategy.at(config.seed(), i)).outputs(), 0);
-            Var sum = zero;
-            for (int t = 0; t < b.steps(); t++) {
-                sum = sum.add(stepLoss.at(t, outputs[t]).reshape());
-            }
-            loss = sum.mul(1.0 / b.scoredSteps());
-        } else {
-            Cell cell = model.trainingCell();
-            State initial = carried != null ? carried : Unroll.zeroState(cell, b.batchSize());
-            SequenceLoss sl = Unroll.loss(cell, inputs, initial, stepLoss, strategy.at(config.seed(), i));
-            // Unroll averages over all T steps; rescale to the mean over the scored ones.
-            loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
-            carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
-        }
-        loss.backward();
-        return update(loss.value().item());
-    }
-
-    /** Clips the gradient and steps Adam on it; the iteration's result with training loss {@code loss}. */
-    private StepResult update(double loss) {
+        adam.zeroGrad();
+        GradientStep.Outcome o = gradients.compute(i, carried);
+        carry = task.streaming() ? o.finalState() : null;
         // --clip 0 turns clipping off: an infinite bound only measures the norm.
         double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
         if (Double.isFinite(norm)) {
             adam.step();   // a non-finite norm is not stepped on: run() stops there
         }
-        return new StepResult(loss, norm);
+        return new StepResult(o.loss(), norm);
     }
 
     private void save(double seconds) throws IOException {
