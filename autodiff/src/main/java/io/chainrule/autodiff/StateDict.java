@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.core.io.Safetensors;
@@ -26,7 +27,7 @@ import java.util.function.UnaryOperator;
  *         .add("rnn", cell.stateDict())          // rnn.weight_ih_l0, rnn.weight_hh_l0, ...
  *         .add("head", head.stateDict())         // head.weight, head.bias
  *         .build();
- * state.save(Path.of("model.safetensors"));     // F64, PyTorch's keys
+ * state.save(Path.of("model.safetensors"));     // F64 (F32 for float32 parameters), PyTorch's keys
  * state.load(Path.of("model.safetensors"));     // strict: same keys, same shapes, finite values
  * }</pre>
  *
@@ -181,7 +182,7 @@ public final class StateDict {
     }
 
     /**
-     * Saves the values as a safetensors file (F64, keys in name order, metadata
+     * Saves the values as a safetensors file (F64, F32 for float32 parameters; keys in name order, metadata
      * {@code format: pt}), atomically: the file is the old one or the new one, never a torn one.
      * {@code safetensors.torch.load_file} reads it, and a built-in cell's file loads into the
      * matching PyTorch module with {@code load_state_dict} as is.
@@ -192,8 +193,9 @@ public final class StateDict {
 
     /**
      * Loads a safetensors file (F64 or F32) strictly: exactly this dict's keys, each of its
-     * parameter's shape, every value finite. Errors begin with the file and name the key, the
-     * expected shape and the shape and dtype found.
+     * parameter's shape, every value finite, and no F64 value into a float32 parameter (F32 values
+     * load into float32 and, widened exactly, into float64 parameters). Errors begin with the file
+     * and name the key, the expected shape and the shape and dtype found.
      */
     public void load(Path file) throws IOException {
         SafetensorsFile f = Safetensors.load(file);
@@ -261,6 +263,7 @@ public final class StateDict {
             throw new IllegalArgumentException(where + "missing key" + (missing.size() > 1 ? "s " : " ")
                     + quoted(missing) + " (found " + new TreeSet<>(values.keySet()) + ")");
         }
+        Map<String, Tensor> cast = new LinkedHashMap<>();
         for (Map.Entry<String, Var> e : entries.entrySet()) {
             Tensor v = values.get(e.getKey());
             String dtype = dtypes.get(e.getKey());
@@ -270,8 +273,25 @@ public final class StateDict {
                         + dtype);
             }
             checkValue(where, e.getKey(), e.getValue().shape(), v);
+            cast.put(e.getKey(), exactly(where, e.getKey(), v, dtype, e.getValue().value().dtype()));
         }
-        entries.forEach((k, v) -> v.value().assignInPlace(values.get(k)));
+        entries.forEach((k, v) -> v.value().assignInPlace(cast.get(k)));
+    }
+
+    /**
+     * {@code value} in the parameter's dtype {@code to} when that loses nothing: float32 values
+     * (a float32 tensor, or one read from an F32 tensor of a file, {@code fileDType}) into float64 or
+     * float32 parameters, float64 values into float64 ones. float64 values into a float32 parameter
+     * would be rounded: an error naming both dtypes.
+     */
+    private static Tensor exactly(String where, String key, Tensor value, String fileDType, DType to) {
+        DType from = fileDType != null ? ("F32".equals(fileDType) ? DType.FLOAT32 : DType.FLOAT64) : value.dtype();
+        if (from == DType.FLOAT64 && to == DType.FLOAT32) {
+            throw new IllegalArgumentException(where + "key '" + key + "' is float64" + (fileDType != null ? " (" + fileDType
+                    + ")" : "") + " but the parameter is float32; loading would round it: cast the values "
+                    + "(Tensor.cast) or build the model in float64");
+        }
+        return value.cast(to);
     }
 
     /**

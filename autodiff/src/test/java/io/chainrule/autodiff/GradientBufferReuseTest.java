@@ -3,6 +3,7 @@ package io.chainrule.autodiff;
 import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -159,5 +160,63 @@ class GradientBufferReuseTest {
             Ops.matmul(other.reshape(8, 16), false, w, false).tanh().sum().backward();
         }
         assertTrue(kept.get(0).bitwiseEquals(x.grad()), "a gradient the parameter's hook kept was reused and overwritten");
+    }
+
+    /** The identity, whose backward notes (weakly) the array of the gradient it receives. */
+    private static final class Watch extends Op {
+        private final List<WeakReference<Object>> seen;
+
+        private Watch(Var x, List<WeakReference<Object>> seen) {
+            super("watch", x);
+            this.seen = seen;
+        }
+
+        static Var apply(Var x, List<WeakReference<Object>> seen) {
+            return new Watch(x, seen).output(x.value().copy());
+        }
+
+        @Override
+        protected void backward(Gradients g) {
+            seen.add(new WeakReference<>(g.output().array()));
+            if (seen.size() == SPLITS) {
+                // the last op of the pass: every other split's joined buffer has been used by now
+                for (int i = 0; i < 3; i++) {
+                    System.gc();
+                }
+                for (WeakReference<Object> r : seen) {
+                    collectedBeforeEnd += r.get() == null ? 1 : 0;
+                }
+            }
+            g.set(0, g.output().copy());
+        }
+    }
+
+    private static final int SPLITS = 40;
+    private static int collectedBeforeEnd;
+
+    /**
+     * A pass through many splits, each joining its parts' gradients in a buffer of 1 MiB (as a long
+     * sequence's chunks each split their input projection per step): the pass holds on to at most
+     * the few buffers the pool can keep for reuse afterwards ({@code BufferPool.PER_LENGTH} of a
+     * length), so the others are garbage once their op has run, and memory does not grow with the
+     * number of splits.
+     */
+    @Test
+    void aPassHoldsNoMoreJoinedBuffersThanThePoolCanKeep() {
+        Memory.releaseBuffers();
+        Var x = Var.param(Tensor.randn(12, 1.0, 128, 1024), "x");
+        List<WeakReference<Object>> seen = new ArrayList<>();
+        Var loss = Var.constant(0.0);
+        for (int k = 0; k < SPLITS; k++) {
+            Var[] parts = Ops.unstack(Watch.apply(x, seen), 0);
+            for (int j = 0; j < parts.length; j += 32) {
+                loss = loss.add(parts[j].mul(k + 1.0).sum());
+            }
+        }
+        collectedBeforeEnd = 0;
+        loss.backward();
+        assertEquals(SPLITS, seen.size());
+        assertTrue(collectedBeforeEnd >= SPLITS - 1 - 4, "only " + collectedBeforeEnd + " of the " + (SPLITS - 1)
+                + " used joined buffers were collected while the pass went on");
     }
 }

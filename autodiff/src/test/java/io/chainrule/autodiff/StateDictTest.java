@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import io.chainrule.core.io.Safetensors;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,38 @@ class StateDictTest {
         StateDict head = StateDict.of(List.of(Var.param(Tensor.zeros(3, 2), "weight"), Var.param(Tensor.zeros(3), "bias")));
         head.load(f, "head");
         assertTrue(saved.get("head.weight").bitwiseEquals(head.get("weight").value()));
+    }
+
+    /**
+     * float32 parameters save as F32 and load back bit for bit; F32 values load into float64
+     * parameters widened exactly; F64 values into float32 parameters would round: refused, naming
+     * both dtypes, before any parameter changes.
+     */
+    @Test
+    void float32ParametersRoundTripAndAreNeverLoadedByRounding(@TempDir Path dir) throws IOException {
+        Var w32 = Var.param(Tensor.randn(4L, 1.0, 3, 2).cast(DType.FLOAT32), "weight");
+        Var b32 = Var.param(Tensor.randn(5L, 1.0, 3).cast(DType.FLOAT32), "bias");
+        StateDict single = StateDict.of(List.of(w32, b32));
+        Path f = dir.resolve("f32.safetensors");
+        single.save(f);
+        assertEquals("F32", Safetensors.load(f).dtype("weight"));
+        Tensor kept = w32.value().copy();
+        w32.value().fillInPlace(0);
+        b32.value().fillInPlace(0);
+        single.load(f);
+        assertTrue(kept.bitwiseEquals(w32.value()));
+
+        StateDict wide = StateDict.of(List.of(Var.param(Tensor.zeros(3, 2), "weight"), Var.param(Tensor.zeros(3), "bias")));
+        wide.load(f);
+        assertTrue(kept.cast(DType.FLOAT64).bitwiseEquals(wide.get("weight").value()), "F32 widened exactly");
+
+        Path f64 = dir.resolve("f64.safetensors");
+        wide.save(f64);
+        w32.value().fillInPlace(7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> single.load(f64));
+        assertEquals(f64 + ": key 'weight' is float64 (F64) but the parameter is float32; loading would round it: cast the "
+                + "values (Tensor.cast) or build the model in float64", e.getMessage());
+        assertEquals(7.0, w32.value().getFlat(0), "nothing changed");
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 
@@ -59,8 +61,11 @@ public final class Walk {
     private final Staging staging = new Staging(pool);
     /** Producers an op gave no gradient, to free after the pass (null if none). */
     private List<Vertex> cuts;
-    /** The joined gradient buffers of this pass, kept after it unless a hook saw them. */
+    /** The joined gradient buffers of this pass the pool could take, kept after it unless a hook saw them ({@link #rememberJoined}). */
     private List<Object> joinedArrays;
+    /** How many arrays of each kind and length {@link #joinedArrays} holds, and their size in doubles. */
+    private Map<List<Object>, Integer> joinedCounts;
+    private long joinedDoubles;
     /** Arrays a hook has seen: the user may hold them, so they are not kept. */
     private Set<Object> seenByHooks;
 
@@ -514,12 +519,37 @@ public final class Walk {
         }
         if (to.joined == null) {
             to.joined = pool.tensor(to.outputDType(0), shape);
-            if (joinedArrays == null) {
-                joinedArrays = new ArrayList<>();
-            }
-            joinedArrays.add(storage(to.joined));
+            rememberJoined(storage(to.joined));
         }
         return part(to, to.joined, slot);
+    }
+
+    /**
+     * Remembers a joined buffer's array, to be kept for reuse after the pass ({@link #keepJoined}),
+     * only while the pool could still take it: at most {@link BufferPool#PER_LENGTH} arrays of a
+     * length and kind and {@link BufferPool#MAX_DOUBLES} in all, none shorter than
+     * {@link BufferPool#MIN_LENGTH}. The rest are left to the garbage collector once used: a pass
+     * with many joined buffers (a long sequence unrolled in chunks, each chunk's input projection
+     * split per step) would otherwise hold every one of them until it ends, its memory growing with
+     * the sequence however few activations a checkpoint schedule keeps.
+     */
+    private void rememberJoined(Object array) {
+        int length = array instanceof double[] d ? d.length : ((float[]) array).length;
+        long cost = array instanceof double[] ? length : (length + 1) / 2;
+        if (length < BufferPool.MIN_LENGTH || joinedDoubles + cost > BufferPool.MAX_DOUBLES) {
+            return;
+        }
+        if (joinedArrays == null) {
+            joinedArrays = new ArrayList<>();
+            joinedCounts = new HashMap<>();
+        }
+        List<Object> kind = List.of(array.getClass(), length);
+        int count = joinedCounts.getOrDefault(kind, 0);
+        if (count < BufferPool.PER_LENGTH) {
+            joinedCounts.put(kind, count + 1);
+            joinedDoubles += cost;
+            joinedArrays.add(array);
+        }
     }
 
     /** The view of a joined buffer holding output {@code slot}'s gradient. */

@@ -2,6 +2,7 @@ package io.chainrule.core.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 
 import java.io.IOException;
@@ -24,16 +25,17 @@ import java.util.function.UnaryOperator;
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
  * so PyTorch ({@code safetensors.torch.load_file}) and NumPy ({@code safetensors.numpy.load_file})
- * users can load what chainrule saves, and chainrule what they save: it writes F64 tensors and
- * reads F64 and F32 ones (float32 values widened to float64 exactly; {@link SafetensorsFile#dtype}
- * tells which a tensor was).
+ * users can load what chainrule saves, and chainrule what they save: it writes each tensor in its
+ * own dtype (F64 for float64, F32 for float32) and reads F64 and F32 ones (float32 values widened to
+ * float64 exactly, so a float32 tensor written and read back casts to itself bit for bit;
+ * {@link SafetensorsFile#dtype} tells which a tensor was).
  *
  * <p>Layout: an 8-byte little-endian unsigned header length N; N bytes of UTF-8 JSON
  * {@code {"__metadata__": {string: string}, "name": {"dtype": "F64", "shape": [...],
  * "data_offsets": [begin, end]}, ...}}, padded with spaces to a multiple of 8; then the data
  * section, each tensor's elements row-major and little-endian, offsets relative to the section's
  * start. The writer lays tensors out in name order, contiguous, and keeps every bit of every
- * double (NaN payloads, -0.0, subnormals).
+ * element (NaN payloads, -0.0, subnormals).
  *
  * <p>The reader treats a file as hostile: the header length is bounded (at most
  * {@value #MAX_HEADER_BYTES} bytes and at most the file's size - 8) before anything is allocated,
@@ -83,8 +85,18 @@ public final class Safetensors {
             }
         }
         for (Tensor t : sorted.values()) {
-            double[] a = t.array();
             int off = t.offset();
+            if (t.dtype() == DType.FLOAT32) {
+                float[] a = t.floatArray();
+                for (int i = 0; i < t.size(); i++) {
+                    if (buf.remaining() < Float.BYTES) {
+                        drain(buf, out);
+                    }
+                    buf.putInt(Float.floatToRawIntBits(a[off + i]));
+                }
+                continue;
+            }
+            double[] a = t.array();
             for (int i = 0; i < t.size(); i++) {
                 if (buf.remaining() < Double.BYTES) {
                     drain(buf, out);
@@ -109,9 +121,9 @@ public final class Safetensors {
             long offset = 0;
             for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                 Tensor t = e.getValue();
-                long bytes = (long) t.size() * Double.BYTES;
+                long bytes = (long) t.size() * t.dtype().bytes();
                 g.writeObjectFieldStart(e.getKey());
-                g.writeStringField("dtype", SafetensorsHeader.DTYPE);
+                g.writeStringField("dtype", SafetensorsHeader.name(t.dtype()));
                 g.writeArrayFieldStart("shape");
                 for (int d : t.shape()) {
                     g.writeNumber(d);

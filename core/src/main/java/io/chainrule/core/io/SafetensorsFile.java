@@ -22,9 +22,9 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
         dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
     }
 
-    /** F64 tensors with {@code metadata}: what the writer writes. */
+    /** Tensors with {@code metadata}, each of the dtype the writer writes for it (F64 or F32). */
     public SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        this(tensors, metadata, allF64(tensors), "the file");
+        this(tensors, metadata, written(tensors), "the file");
     }
 
     /** Tensors read with their dtypes in the file, from a channel ("the file"). */
@@ -32,9 +32,9 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
         this(tensors, metadata, dtypes, "the file");
     }
 
-    private static Map<String, String> allF64(Map<String, Tensor> tensors) {
+    private static Map<String, String> written(Map<String, Tensor> tensors) {
         Map<String, String> d = new LinkedHashMap<>();
-        tensors.keySet().forEach(k -> d.put(k, SafetensorsHeader.DTYPE));
+        tensors.forEach((k, t) -> d.put(k, SafetensorsHeader.name(t.dtype())));
         return d;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.chainrule.core.DType;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,8 +31,13 @@ import java.util.Set;
  */
 final class SafetensorsHeader {
     static final String METADATA_KEY = "__metadata__";
-    /** The dtype the writer writes. */
+    /** The dtype the writer writes for float64 tensors. */
     static final String DTYPE = "F64";
+
+    /** The header's name of {@code dtype}: F64 or F32. */
+    static String name(DType dtype) {
+        return dtype == DType.FLOAT32 ? "F32" : DTYPE;
+    }
     /** The dtypes the reader reads, and their element sizes: float64 as is, float32 widened exactly. */
     static final Map<String, Integer> READ_DTYPES = Map.of("F64", Double.BYTES, "F32", Float.BYTES);
     /** Ranks above this are rejected (PyTorch's own limit is 64 dimensions). */

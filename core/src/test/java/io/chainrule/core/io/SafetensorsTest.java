@@ -139,6 +139,43 @@ class SafetensorsTest {
         assertEquals(0.5, f.tensor("d").item());
     }
 
+    /**
+     * A float32 tensor is written as F32 (4 bytes an element, its bits as they are), beside F64
+     * ones in the same file; read back, it is widened exactly, so casting it to float32 gives its
+     * bits again (a view's own elements only).
+     */
+    @Test
+    void float32TensorsAreWrittenAsF32BitForBit() throws IOException {
+        float[] values = {1.5f, -0.0f, Float.MIN_VALUE, Float.MAX_VALUE, 0.1f, Float.intBitsToFloat(0x7fc0_1234)};
+        Tensor f = Tensor.wrap(new float[] {9f, 9f, values[0], values[1], values[2], values[3], values[4], values[5]}, 4, 2)
+                .slice(0, 1, 4).reshape(2, 3);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("f", f);
+        tensors.put("d", Tensor.vector(0.25));
+        byte[] bytes = BytesChannel.written(ch -> Safetensors.write(ch, tensors, Map.of()));
+
+        String json = "{\"d\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+                + "\"f\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[8,32]}}";
+        int n = (json.length() + 7) / 8 * 8;
+        ByteBuffer expected = ByteBuffer.allocate(8 + n + 32).order(ByteOrder.LITTLE_ENDIAN);
+        expected.putLong(n).put(json.getBytes(StandardCharsets.US_ASCII));
+        while (expected.position() < 8 + n) {
+            expected.put((byte) ' ');
+        }
+        expected.putDouble(0.25);
+        for (float v : values) {
+            expected.putInt(Float.floatToRawIntBits(v));
+        }
+        assertArrayEquals(expected.array(), bytes);
+
+        SafetensorsFile back = Safetensors.read(new BytesChannel(bytes));
+        assertEquals("F32", back.dtype("f"));
+        float[] again = back.tensor("f").cast(io.chainrule.core.DType.FLOAT32).floatArray();
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(again[i]), "entry " + i);
+        }
+    }
+
     /** Errors of a file read from disk begin with its path. */
     @Test
     void errorsOfAFileNameIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {

@@ -1,8 +1,12 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.autodiff.Memory;
+import io.chainrule.autodiff.checkpoint.Bytes;
+import io.chainrule.core.DType;
 import io.chainrule.core.Parallelism;
 import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.bench.FlopCount;
+import io.chainrule.examples.bench.RandomInputs;
 import io.chainrule.examples.bench.Timing;
 import io.chainrule.examples.bench.Workload;
 import io.chainrule.examples.io.FlatJson;
@@ -25,7 +29,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time one configuration: forward and backward through T steps of a cell (loss: the sum of "
                 + "every hidden state, divided by T), a few warm-up iterations, then timed ones; report the median "
-                + "milliseconds per iteration and the effective GFLOP/s.",
+                + "milliseconds per iteration and per step, the effective GFLOP/s and the peak of saved activations "
+                + "(the engine's account). The inputs are drawn from --seed a chunk of steps at a time, never held whole "
+                + "(at most 2^22 values drawn, repeated beyond), so --memory runs sequences longer than the heap.",
                 "",
                 "FLOPs counted (matrix products only): G * (4*T*B*D*H + 6*T*B*H^2) per forward and backward, with "
                         + "G = 1 for linear and rnn, 3 for gru, 4 for lstm (forward 2TBDH + 2TBH^2, backward twice "
@@ -56,6 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "BPTT strategy, as for train (default: ${DEFAULT-VALUE})")
     String strategy;
 
+    @Option(names = "--memory", paramLabel = "SIZE", description = MemoryOption.DESCRIPTION)
+    String memory;
+
+    @Option(names = "--dtype", defaultValue = "float64", paramLabel = "DTYPE", converter = ModelOptions.DTypeConverter.class,
+            description = "float64 or float32: the cell's parameters, inputs and activations (default: ${DEFAULT-VALUE})")
+    DType dtype;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "threads the kernels may use (default: the library's: -Dchainrule.threads=N, else every core)")
     Integer threads;
@@ -73,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "seed of weights and inputs (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", description = "print a JSON object with msPerIteration and gflops (and the configuration)")
+    @Option(names = "--json", description = "print a JSON object with msPerIteration, msPerStep, gflops and peakSavedBytes "
+            + "(and the configuration)")
     boolean json;
 
     @Override
@@ -85,14 +99,19 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("Invalid value for option '--strategy': " + e.getMessage());
         }
+        spec = MemoryOption.strategy(this.spec.commandLine(), spec, memory);
         requireMemory(spec);
         int previous = Parallelism.threads();
         int used = threads != null ? threads : previous;
         Timing timing;
+        long peak;
         try {
             Parallelism.setThreads(used);
-            Workload w = new Workload(cell, batch, input, hidden, steps, spec.at(seed, 0), seed);
+            Workload w = new Workload(cell, batch, input, hidden, steps, spec.at(seed, 0), seed, dtype);
+            long before = Memory.savedBytes();
+            Memory.resetPeak();
             timing = Timing.measure(w::iteration, warmup, warmupSeconds, iterations);
+            peak = Memory.peakSavedBytes() - before;
         } finally {
             Parallelism.setThreads(previous);
         }
@@ -108,20 +127,25 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("hidden", hidden);
             m.put("steps", steps);
             m.put("strategy", spec.toString());
+            m.put("dtype", dtype.toString());
             m.put("threads", used);
             m.put("flops", flops);
             m.put("msPerIteration", ms);
+            m.put("msPerStep", ms / steps);
             m.put("gflops", gflops);
+            m.put("peakSavedBytes", peak);
             out.print(FlatJson.format(m));
         } else {
-            out.printf(Locale.ROOT, "chainrule bench: %s, B=%d, D=%d, H=%d, T=%d, %s BPTT, %d thread%s%n", cell, batch,
-                    input, hidden, steps, spec, used, used == 1 ? "" : "s");
+            out.printf(Locale.ROOT, "chainrule bench: %s, B=%d, D=%d, H=%d, T=%d, %s, %s BPTT, %d thread%s%n", cell, batch,
+                    input, hidden, steps, dtype, spec, used, used == 1 ? "" : "s");
             out.println("kernels: " + Kernels.describe());
             out.printf(Locale.ROOT, "warm-up of at least %d iterations and %s s, then %d timed: median %.2f ms per "
-                    + "forward+backward (min %.2f, max %.2f)%n", warmup, seconds(warmupSeconds), iterations, ms,
-                    timing.min(), timing.max());
+                    + "forward+backward (min %.2f, max %.2f), %.4g ms a step%n", warmup, seconds(warmupSeconds), iterations, ms,
+                    timing.min(), timing.max(), ms / steps);
             out.printf(Locale.ROOT, "%,d FLOPs per iteration (%d x (4TBDH + 6TBH^2)): %.3g GFLOP/s effective%n",
                     flops, FlopCount.gates(cell), gflops);
+            out.printf(Locale.ROOT, "peak of saved activations: %,d bytes (%s; the engine's account, Memory.peakSavedBytes)%n",
+                    peak, Bytes.format(peak));
         }
         out.flush();
         return 0;
@@ -176,13 +200,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Refuses sizes whose arrays Java cannot hold, or whose memory the heap has not ({@link MemoryEstimate}). */
     private void requireMemory(StrategySpec strategy) {
-        TrainConfig sizes = new TrainConfig("brackets", null, cell, hidden, batch, steps, strategy.toString(), 0, 1, seed, 1, 1);
+        TrainConfig sizes = new TrainConfig("brackets", null, cell, hidden, batch, steps, strategy.toString(), 0, 1, seed, 1, 1)
+                .withDType(dtype);
+        int drawn = RandomInputs.period(steps, batch, input);   // the inputs held: the drawn steps
         try {
-            MemoryEstimate.requireArraysFit(sizes, input, 1);
+            MemoryEstimate.requireArraysFit(sizes, input, 1, false, drawn);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        MemoryEstimate.of(sizes, input, 1, 0).requireFits("this benchmark");
+        MemoryEstimate.of(sizes, input, 1, 0, drawn).requireFits("this benchmark");
     }
 
     private void positive(String option, long value) {

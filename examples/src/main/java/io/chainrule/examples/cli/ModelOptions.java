@@ -1,5 +1,6 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.core.DType;
 import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.train.TrainConfig;
@@ -10,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * The options that say what is trained, shared by {@code train} and {@code compare} (a picocli
- * mixin): task, data file, cell, sizes, clipping, learning rate and seed.
+ * mixin): task, data file, cell, sizes, clipping, learning rate, seed and dtype.
  */
 final class ModelOptions {
 
@@ -46,6 +47,11 @@ final class ModelOptions {
             description = "seed of the initial parameters, the data and random truncation (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--dtype", defaultValue = "float64", paramLabel = "DTYPE", converter = DTypeConverter.class,
+            description = {"float64 or float32: the model's parameters, activations and checkpoints",
+                    "(model.safetensors F64 or F32) (default: ${DEFAULT-VALUE})"})
+    DType dtype;
+
     /**
      * The training configuration for these options; a task or cell name that does not exist, or
      * sizes that do not fit the task, are usage errors naming the option.
@@ -62,9 +68,22 @@ final class ModelOptions {
                     + ClosestMatch.hint(cell, Model.CELLS));
         }
         try {
-            return new TrainConfig(task, file, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery);
+            return new TrainConfig(task, file, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery)
+                    .withDType(dtype);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+    }
+
+    /** --dtype values, checked when the command line is parsed (shared by train, compare and bench). */
+    static final class DTypeConverter implements CommandLine.ITypeConverter<DType> {
+        @Override
+        public DType convert(String value) {
+            try {
+                return DType.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.autodiff.checkpoint.Bytes;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.plan.ScheduleCost;
 import picocli.CommandLine;
@@ -39,16 +40,29 @@ public final class PlanCommand implements Callable<Integer> {
         List<Integer> slots;
 
         @ArgGroup(exclusive = false)
-        Bytes bytes;
+        ByteBudget bytes;
     }
 
-    static final class Bytes {
-        @Option(names = "--memory", required = true, paramLabel = "BYTES", description = "memory for stored states, in bytes")
+    static final class ByteBudget {
+        @Option(names = "--memory", required = true, paramLabel = "SIZE", converter = ByteQuantity.class,
+                description = "memory for stored states, with a unit or in bytes (512MiB, 1GiB, 100000)")
         long memory;
 
-        @Option(names = "--state-bytes", required = true, paramLabel = "N",
+        @Option(names = "--state-bytes", required = true, paramLabel = "N", converter = ByteQuantity.class,
                 description = "bytes of one stored state (e.g. 8 * B * H per state part for float64, plus the running loss)")
         long stateBytes;
+    }
+
+    /** A byte quantity with an optional unit ({@link Bytes#parse}). */
+    static final class ByteQuantity implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Bytes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     @Option(names = "--json", description = "print a JSON array of {steps, slots, evaluations, extraForward, peakStates}")
@@ -101,8 +115,9 @@ public final class PlanCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, List<ScheduleCost> plans) {
         out.printf(Locale.ROOT, "chainrule plan: T = %,d steps, binomial checkpointing (revolve)%s%n", steps,
-                budget.bytes == null ? "" : String.format(Locale.ROOT, ", %,d bytes for states of %,d bytes",
-                        budget.bytes.memory, budget.bytes.stateBytes));
+                budget.bytes == null ? "" : String.format(Locale.ROOT, ", %,d bytes (%s) for states of %,d bytes",
+                        budget.bytes.memory, Bytes.format(budget.bytes.memory),
+                        budget.bytes.stateBytes));
         Table table = new Table().number("slots").number("evaluations").number("extra forward").number("peak states")
                 .number("x T");
         for (ScheduleCost p : plans) {

@@ -1,5 +1,6 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Architecture;
@@ -58,8 +59,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--strategy", defaultValue = "full", paramLabel = "SPEC",
             converter = StrategyConverter.class,
             description = {"BPTT strategy: full, truncated:TAU, randomized:PI, checkpoint:sqrt,",
-                    "checkpoint:every=K or checkpoint:slots=S (default: ${DEFAULT-VALUE})"})
+                    "checkpoint:every=K, checkpoint:slots=S or checkpoint:budget=SIZE (default: ${DEFAULT-VALUE})"})
     StrategySpec strategy;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = MemoryOption.DESCRIPTION)
+    String memory;
 
 
 
@@ -154,8 +158,19 @@ public final class TrainCommand implements Callable<Integer> {
             return train(config, dir, note, listeners, LocalGradient::new, null);
         }
         try (ClusterTraining.Session session = cluster().connect(spark.isEmpty() ? null : spark, shards)) {
-            return train(config, dir, note, listeners, session, session.describe());
+            return train(config, dir, note, listeners, float64Only(session), session.describe());
         }
+    }
+
+    /** {@code cluster}'s gradients for a float64 run; a float32 one is refused (the shards exchange float64 values). */
+    private static GradientStep.Factory float64Only(GradientStep.Factory cluster) {
+        return (c, task, model) -> {
+            if (c.dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("--spark trains float64 models only (its shards exchange float64 values), "
+                        + "and this run is " + c.dtype() + ": train it without --spark, or start it with --dtype float64");
+            }
+            return cluster.create(c, task, model);
+        };
     }
 
     private ClusterTraining cluster() {
@@ -218,7 +233,8 @@ public final class TrainCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        TrainConfig c = model.config(spec.commandLine(), strategy.toString(), iterations, saveEvery);
+        TrainConfig c = model.config(spec.commandLine(), MemoryOption.strategy(spec.commandLine(), strategy, memory).toString(),
+                iterations, saveEvery);
         try {
             return c.withArchitecture(new Architecture(layers, bidirectional, dropout));
         } catch (IllegalArgumentException e) {
@@ -238,6 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Long resumeIterations(Path dir) throws IOException {
+        requireSavedDType(dir);
         if (length.epochs == null) {
             return length.iterations;
         }
@@ -250,6 +267,19 @@ public final class TrainCommand implements Callable<Integer> {
             return textIterations(length.epochs, c.textFile(), c.steps(), c.batch());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    /** A --dtype given with --resume must be the saved run's: a run is resumed in the dtype it was saved in. */
+    private void requireSavedDType(Path dir) throws IOException {
+        if (spec.commandLine().getParseResult().matchedOption("--dtype") == null) {
+            return;
+        }
+        Path saved = dir.resolve(RunFiles.CONFIG);
+        TrainConfig c = TrainConfig.fromJson(FlatJson.read(saved), saved.toString());
+        if (c.dtype() != model.dtype) {
+            throw usage("--dtype " + model.dtype + ": the run in " + dir + " is " + c.dtype() + " (" + saved + " 'dtype'), and a "
+                    + c.dtype() + " run cannot be resumed as " + model.dtype + "; drop --dtype, or start a new run");
         }
     }
 
@@ -268,7 +298,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private void rejectSettingsOnResume() {
         for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!RESUMABLE_OPTIONS.contains(o.longestName())) {
+            if (!RESUMABLE_OPTIONS.contains(o.longestName()) && !o.longestName().equals("--dtype")) {
                 throw usage("--resume continues a run with the settings saved in its config.json; "
                         + o.longestName() + " cannot be changed (drop it, or start a new run without --resume)");
             }

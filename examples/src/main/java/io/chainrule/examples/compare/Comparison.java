@@ -32,7 +32,8 @@ public final class Comparison {
     public static StrategyRun run(TrainConfig base, String strategy, Path dir, List<TrainingListener> listeners,
                                   boolean replace) throws IOException {
         TrainConfig config = new TrainConfig(base.task(), base.textFile(), base.cell(), base.hidden(), base.batch(),
-                base.steps(), strategy, base.clip(), base.lr(), base.seed(), base.iterations(), base.saveEvery());
+                base.steps(), strategy, base.clip(), base.lr(), base.seed(), base.iterations(), base.saveEvery())
+                .withDType(base.dtype());
         Run run = Run.start(config, new RunFiles(runDir(dir, strategy)), listeners, replace);
         long before = Memory.savedBytes();
         Memory.resetPeak();

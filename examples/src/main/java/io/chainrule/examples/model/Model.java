@@ -1,11 +1,13 @@
 package io.chainrule.examples.model;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.OutputLayer;
 import io.chainrule.rnn.cell.GruCell;
+import io.chainrule.rnn.cell.LayerPosition;
 import io.chainrule.rnn.cell.LinearCell;
 import io.chainrule.rnn.cell.LstmCell;
 import io.chainrule.rnn.cell.CellFactory;
@@ -60,31 +62,45 @@ public final class Model {
     /** A freshly initialized model of {@code architecture}; one layer is exactly the model above. */
     public static Model create(String cellName, Architecture architecture, int inputSize, int hiddenSize, int outputSize,
                                long seed) {
+        return create(cellName, architecture, inputSize, hiddenSize, outputSize, seed, DType.FLOAT64);
+    }
+
+    /**
+     * A freshly initialized model whose cells and output layer are of {@code dtype}: a float32 model
+     * has the float64 model's initial parameters (the same draws), rounded to float32.
+     */
+    public static Model create(String cellName, Architecture architecture, int inputSize, int hiddenSize, int outputSize,
+                               long seed, DType dtype) {
         Well19937c rng = new Well19937c(seed);
         if (architecture.isOneLayer()) {
             Cell cell = switch (cellName) {
-                case "linear" -> new LinearCell(inputSize, hiddenSize, rng);
-                case "rnn" -> new TanhRnnCell(inputSize, hiddenSize, rng);
-                case "gru" -> new GruCell(inputSize, hiddenSize, rng);
-                case "lstm" -> new LstmCell(inputSize, hiddenSize, rng);
+                case "linear" -> new LinearCell(inputSize, hiddenSize, rng, dtype);
+                case "rnn" -> new TanhRnnCell(inputSize, hiddenSize, LayerPosition.FIRST, rng, dtype);
+                case "gru" -> new GruCell(inputSize, hiddenSize, LayerPosition.FIRST, rng, dtype);
+                case "lstm" -> new LstmCell(inputSize, hiddenSize, LayerPosition.FIRST, rng, dtype);
                 default -> throw new IllegalArgumentException("unknown cell '" + cellName + "'; expected one of " + CELLS);
             };
-            return new Model(cellName, architecture, cell, null, new OutputLayer(hiddenSize, outputSize, true, rng));
+            return new Model(cellName, architecture, cell, null, new OutputLayer(hiddenSize, outputSize, true, rng, dtype));
         }
         CellFactory factory = switch (cellName) {
-            case "rnn" -> TanhRnnCell::new;
-            case "gru" -> GruCell::new;
-            case "lstm" -> LstmCell::new;
+            case "rnn" -> (in, h, at, r) -> new TanhRnnCell(in, h, at, r, dtype);
+            case "gru" -> (in, h, at, r) -> new GruCell(in, h, at, r, dtype);
+            case "lstm" -> (in, h, at, r) -> new LstmCell(in, h, at, r, dtype);
             case "linear" -> throw new IllegalArgumentException("the linear cell has no PyTorch layout to name "
                     + "layers and directions by; a deep or bidirectional model takes --cell rnn, gru or lstm");
             default -> throw new IllegalArgumentException("unknown cell '" + cellName + "'; expected one of " + CELLS);
         };
         if (architecture.bidirectional()) {
             RecurrentNetwork net = RecurrentNetwork.of(factory, inputSize, hiddenSize, architecture.layers(), true, rng);
-            return new Model(cellName, architecture, null, net, new OutputLayer(2 * hiddenSize, outputSize, true, rng));
+            return new Model(cellName, architecture, null, net, new OutputLayer(2 * hiddenSize, outputSize, true, rng, dtype));
         }
         StackedCell stack = StackedCell.of(factory, inputSize, hiddenSize, architecture.layers(), rng);
-        return new Model(cellName, architecture, stack, null, new OutputLayer(hiddenSize, outputSize, true, rng));
+        return new Model(cellName, architecture, stack, null, new OutputLayer(hiddenSize, outputSize, true, rng, dtype));
+    }
+
+    /** The element type of every parameter (the output layer's, which the cells share). */
+    public DType dtype() {
+        return output.parameters().get(0).value().dtype();
     }
 
     public Architecture architecture() {

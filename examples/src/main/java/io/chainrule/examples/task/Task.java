@@ -66,4 +66,20 @@ public interface Task {
     default Map<String, String> settings() {
         return Map.of();
     }
+
+    /**
+     * The training batch of {@code iteration} with its inputs as a {@link io.chainrule.rnn.SequenceSource},
+     * made a chunk of steps at a time when the unroll asks for them (again when it recomputes a
+     * chunk): what training under a memory budget reads, so that a long sequence need not be held
+     * whole. The same inputs and targets as {@link #batch(long)}; the default serves that batch's
+     * inputs, held whole.
+     */
+    default SourcedBatch sourcedBatch(long iteration) {
+        return SourcedBatch.of(batch(iteration));
+    }
+
+    /** True if {@link #sourcedBatch} makes its inputs a chunk at a time rather than holding the batch's [T, B, D]. */
+    default boolean inputsInChunks() {
+        return false;
+    }
 }

@@ -3,10 +3,12 @@ package io.chainrule.examples.train;
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.task.Batch;
 import io.chainrule.examples.task.Objective;
 import io.chainrule.examples.task.Seeds;
+import io.chainrule.examples.task.SourcedBatch;
 import io.chainrule.examples.task.Task;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.SequenceLoss;
@@ -17,8 +19,6 @@ import io.chainrule.rnn.bptt.BpttStrategy;
 
 /** The gradient of an iteration's whole batch, computed in this JVM (the single-process trainer's step). */
 public final class LocalGradient implements GradientStep {
-    private static final Var ZERO = Var.constant(0.0);
-
     private final TrainConfig config;
     private final Task task;
     private final Model model;
@@ -33,6 +33,12 @@ public final class LocalGradient implements GradientStep {
 
     @Override
     public Outcome compute(long iteration, State carried) {
+        if (strategy.budgetBytes() > 0 && !model.bidirectional()) {
+            // under a memory budget the inputs, like the activations, come a chunk at a time
+            SourcedBatch b = task.sourcedBatch(iteration);
+            Rng.current().setSeed(dropoutSeed(config.seed(), iteration));
+            return SourcedGradient.backward(task.objective(), model, b, carried, strategy.at(config.seed(), iteration));
+        }
         Batch b = task.batch(iteration);
         Rng.current().setSeed(dropoutSeed(config.seed(), iteration));   // dropout masks, like the data
         return backward(task.objective(), model, b, carried, strategy.at(config.seed(), iteration), 1.0);
@@ -56,19 +62,21 @@ public final class LocalGradient implements GradientStep {
      */
     public static Outcome backward(Objective objective, Model model, Batch batch, State initial, BpttStrategy strategy,
                                    double weight) {
-        StepLoss stepLoss = (t, h) -> batch.scored()[t] ? StepLosses.at(objective, batch, t, model.output().apply(h)) : ZERO;
+        Var zero = Var.constant(Tensor.scalar(model.dtype(), 0.0));   // the model's dtype: a float32 loss sums in float32
+        StepLoss stepLoss = (t, h) -> batch.scored()[t] ? StepLosses.at(objective, batch, t, model.output().apply(h)) : zero;
+        Var inputs = Var.constant(batch.inputs().cast(model.dtype()));
         Var loss;
         State last = null;
         if (model.bidirectional()) {
-            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(Var.constant(batch.inputs()), null, strategy).outputs(), 0);
-            Var sum = ZERO;
+            Var[] outputs = Ops.unstack(model.trainingNetwork().apply(inputs, null, strategy).outputs(), 0);
+            Var sum = zero;
             for (int t = 0; t < batch.steps(); t++) {
                 sum = sum.add(stepLoss.at(t, outputs[t]).reshape());
             }
             loss = sum.mul(weight / batch.scoredSteps());
         } else {
             Cell cell = model.trainingCell();
-            SequenceLoss sl = Unroll.loss(cell, Var.constant(batch.inputs()),
+            SequenceLoss sl = Unroll.loss(cell, inputs,
                     initial != null ? initial : Unroll.zeroState(cell, batch.batchSize()), stepLoss, strategy);
             // Unroll averages over all T steps; rescale to the mean over the scored ones.
             loss = sl.loss().mul(weight * batch.steps() / batch.scoredSteps());

@@ -4,6 +4,7 @@ import io.chainrule.autodiff.checkpoint.Planner;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.examples.io.HeapBudget;
 import io.chainrule.examples.task.Task;
+import io.chainrule.rnn.Unroll;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,24 +15,32 @@ import java.util.Locale;
  * allocated, so that a run that cannot fit is refused up front (with the estimate, the heap
  * available and how to raise it) instead of failing half way with an {@code OutOfMemoryError}.
  *
- * <p>With P parameters, T steps, B sequences, H hidden units, D inputs, Q outputs, in bytes:
+ * <p>With P parameters, T steps, B sequences, H hidden units, D inputs, Q outputs, e bytes an
+ * element of the model's dtype (8 for float64, 4 for float32), in bytes:
  * <pre>
- *   parameters and Adam      5 · 8P            (values, gradients, two moments, one spare gradient-sized buffer)
- *   one iteration            2 · 8B · (k·H + 3Q) · (R + 2)  +  8TB · (D + Q)
- *   held-out evaluation      8TB · (E · (D + Q) + S·H)
+ *   parameters and Adam      5 · eP            (values, gradients, two moments, one spare gradient-sized buffer)
+ *   one iteration            2 · eB · (k·H + 3Q) · (R + 2)  +  8IB · D + 8TB · Q   (+ 4IB · D for float32)
+ *     under a budget M       M + 2 · eB · (k·H + 3Q) · (C + 2)  +  the same inputs and targets
+ *   held-out evaluation      8TB · E · (D + Q)  +  8 · min(T, C) · B · (S + G) · H
  *   metrics                  {@value #BYTES_PER_ROW} · iterations
  * </pre>
  * k·H + 3Q is what the engine saves per step and sequence, measured with {@code Memory} (k = 2 for
- * linear, 3 rnn, 8 gru and lstm (their gates are one op each); 3Q for the output layer and loss), doubled for the gradients
- * backward makes; R is the number of steps recorded at once: T, or for checkpointed BPTT the
- * schedule's peak of recorded steps plus its stored states ({@link Planner}). Evaluation keeps
- * the task's E held-out batches and their outputs, and the states of one batch at a time (S
- * parts: 2 for an LSTM). A metrics row is kept in memory
- * and written as a line of metrics.csv at every checkpoint.
+ * linear, 3 rnn, 8 gru and lstm (their gates are one op each); 3Q for the output layer and loss),
+ * doubled for the gradients backward makes; R is the number of steps recorded at once: T, or for
+ * checkpointed BPTT the schedule's peak of recorded steps plus its stored states ({@link Planner}).
+ * Under a memory budget M ({@code checkpoint:budget=M}) the engine's saved activations stay within M
+ * (the library measures a step and chooses the schedule so), and the gradients are those of the
+ * steps of one chunk of C = {@code Unroll.defaultChunkSteps(T, B)} steps being differentiated. The
+ * inputs are the task's, in float64 (and their float32 copy for a float32 model), I steps of them
+ * held at once: T, or one chunk for a task that makes them a chunk at a time under a budget
+ * ({@link Task#inputsInChunks}); the targets are held for all T steps. Evaluation keeps the task's E
+ * held-out batches and their outputs, and the states (S parts: 2 for an LSTM) and the input
+ * projection (G gate blocks) of one chunk at a time. A metrics row is kept in memory and written as
+ * a line of metrics.csv at every checkpoint.
  *
  * <p>Every array must also fit Java's limit of {@value HeapBudget#MAX_ARRAY_ELEMENTS} elements; the largest ones are
- * the recurrent weights (G·H × H), the input projection of a batch (T·B × G·H) and the batch's
- * inputs (T·B × D).
+ * the recurrent weights (G·H × H), the input projection of a chunk (C·B × G·H; of the whole T·B
+ * for a bidirectional model) and the batch's inputs (T·B × D).
  */
 public record MemoryEstimate(List<Part> parts) {
     /** Bytes of a metrics row: the row in memory and its line in metrics.csv while it is written. */
@@ -49,16 +58,25 @@ public record MemoryEstimate(List<Part> parts) {
 
     /** The estimate for training {@code config} on {@code task}. */
     public static MemoryEstimate of(TrainConfig config, Task task) {
-        return of(config, task.inputSize(), task.outputSize(), task.evalBatchCount());
+        return of(config, task.inputSize(), task.outputSize(), task.evalBatchCount(), inputSteps(config, task));
     }
 
-    /** The estimate for training {@code config} on a task with these sizes. */
+    /** The estimate for training {@code config} on a task with these sizes, whose batches are held whole. */
     public static MemoryEstimate of(TrainConfig c, int inputSize, int outputSize, int evalBatches) {
+        return of(c, inputSize, outputSize, evalBatches, c.steps());
+    }
+
+    /**
+     * The estimate for training {@code config} on a task with these sizes, {@code inputSteps} steps
+     * of whose inputs are held at once (T for a batch held whole).
+     */
+    public static MemoryEstimate of(TrainConfig c, int inputSize, int outputSize, int evalBatches, int inputSteps) {
         double h = c.hidden();
         double b = c.batch();
         double t = c.steps();
         double d = inputSize;
         double q = outputSize;
+        double e = c.dtype().bytes();
         // a deep or bidirectional model: every layer and direction holds a cell's parameters and activations
         int directions = c.architecture().bidirectional() ? 2 : 1;
         double units = c.architecture().layers() * directions;
@@ -66,23 +84,52 @@ public record MemoryEstimate(List<Part> parts) {
                 + (units - directions) * parameters(c.cell(), directions * h, h, 0) + q * (directions * h + 1);
         List<Part> parts = new ArrayList<>();
         parts.add(new Part("parameters and Adam's state (" + String.format(Locale.ROOT, "%,.0f", params)
-                + " parameters: " + c.cell() + ", hidden " + c.hidden() + ", " + (long) units + " cell(s))", 5 * 8 * params));
-        parts.add(new Part("one iteration (batch " + c.batch() + " x " + c.steps() + " steps, " + (long) recordedSteps(c)
-                + " recorded at once)", 2 * savedActivations(c, outputSize) + 8 * t * b * (d + q)));
-        parts.add(new Part("held-out evaluation (" + evalBatches + " batches)",
-                8 * t * b * (evalBatches * (d + q) + stateParts(c.cell()) * h)));
+                + " parameters: " + c.cell() + ", hidden " + c.hidden() + ", " + (long) units + " cell(s), " + c.dtype() + ")",
+                5 * e * params));
+        double data = (8 + (e < 8 ? e : 0)) * inputSteps * b * d + 8 * t * b * q;
+        long budget = StrategySpec.parse(c.strategy()).budgetBytes();
+        if (budget > 0) {
+            double gradients = 2 * perStep(c, outputSize) * (chunkSteps(c) + 2);
+            parts.add(new Part("one iteration (batch " + c.batch() + " x " + c.steps() + " steps within a budget of "
+                    + bytes(budget) + " for stored states and recorded steps)", savedActivations(c, outputSize) + gradients + data));
+        } else {
+            parts.add(new Part("one iteration (batch " + c.batch() + " x " + c.steps() + " steps, " + (long) recordedSteps(c)
+                    + " recorded at once)", 2 * savedActivations(c, outputSize) + data));
+        }
+        double held = c.architecture().bidirectional() ? t : Math.min(t, chunkSteps(c));
+        parts.add(new Part("held-out evaluation (" + evalBatches + " batches)", evalBatches == 0 ? 0
+                : 8 * t * b * evalBatches * (d + q) + 8 * held * b * units * (stateParts(c.cell()) + gates(c.cell())) * h));
         parts.add(new Part("metrics (" + c.iterations() + " iterations)", (double) BYTES_PER_ROW * c.iterations()));
         return new MemoryEstimate(parts);
     }
 
+    /** I: the steps of inputs held at once, T, or one chunk when the task makes them a chunk at a time under a budget. */
+    static int inputSteps(TrainConfig c, Task task) {
+        boolean chunks = task.inputsInChunks() && !c.architecture().bidirectional()
+                && StrategySpec.parse(c.strategy()).budgetBytes() > 0;
+        return chunks ? chunkSteps(c) : c.steps();
+    }
+
+    /** C: the steps of one chunk of the unroll ({@code Unroll.defaultChunkSteps}). */
+    static int chunkSteps(TrainConfig c) {
+        return Unroll.defaultChunkSteps(c.steps(), c.batch());
+    }
+
     /**
-     * The bytes of activations the engine saves at the peak of an iteration, 8B · (k·H + 3Q) · (R + 2)
+     * The bytes of activations the engine saves at the peak of an iteration, eB · (k·H + 3Q) · (R + 2)
      * (two steps' worth more for the state carried in and the loss; the engine's own account,
-     * {@code Memory.peakSavedBytes}, is at most this).
+     * {@code Memory.peakSavedBytes}, is at most this); under a budget, at most the budget.
      */
     public static double savedActivations(TrainConfig c, int outputSize) {
+        double stored = perStep(c, outputSize) * (recordedSteps(c) + 2);
+        long budget = StrategySpec.parse(c.strategy()).budgetBytes();
+        return budget > 0 ? Math.min(budget, stored) : stored;
+    }
+
+    /** eB · (k·H + 3Q): the bytes saved for one step of every sequence, every layer and direction. */
+    private static double perStep(TrainConfig c, int outputSize) {
         double units = c.architecture().layers() * (c.architecture().bidirectional() ? 2 : 1);
-        return 8.0 * c.batch() * (units * savedPerStep(c.cell()) * c.hidden() + 3.0 * outputSize) * (recordedSteps(c) + 2);
+        return c.dtype().bytes() * (double) c.batch() * (units * savedPerStep(c.cell()) * c.hidden() + 3.0 * outputSize);
     }
 
     /** The estimate in bytes (a double: absurd configurations overflow a long). */
@@ -103,6 +150,14 @@ public record MemoryEstimate(List<Part> parts) {
      * the keys of config.json ({@code 'hidden_size' 100000}) instead of the options.
      */
     public static void requireArraysFit(TrainConfig c, int inputSize, int outputSize, boolean fromConfig) {
+        requireArraysFit(c, inputSize, outputSize, fromConfig, c.steps());
+    }
+
+    /**
+     * {@link #requireArraysFit(TrainConfig, int, int, boolean)} for a workload that holds
+     * {@code inputSteps} steps of its inputs at once (a benchmark's drawn inputs).
+     */
+    public static void requireArraysFit(TrainConfig c, int inputSize, int outputSize, boolean fromConfig, int inputSteps) {
         String hidden = fromConfig ? "'hidden_size' " + c.hidden() : "--hidden " + c.hidden();
         String steps = fromConfig ? "'steps' " + c.steps() : "--steps " + c.steps();
         String batch = fromConfig ? "'batch' " + c.batch() : "--batch " + c.batch();
@@ -110,10 +165,14 @@ public record MemoryEstimate(List<Part> parts) {
         long wide = Math.max(c.hidden(), (long) inputSize);
         check((double) g * c.hidden() * wide, hidden + " makes the recurrent weights of a " + c.cell() + " a "
                 + String.format(Locale.ROOT, "%,d x %,d", g * c.hidden(), wide) + " array");
-        check((double) c.steps() * c.batch() * g * c.hidden(), steps + " x " + batch + " x " + (g == 1 ? "" : g + " gates x ")
-                + hidden + " makes the input projection of a batch");
-        check((double) c.steps() * c.batch() * Math.max(inputSize, outputSize), steps + " x " + batch + " x "
-                + Math.max(inputSize, outputSize) + " values a step makes the data of a batch");
+        // the unroll projects the inputs a chunk at a time; a bidirectional network, the whole sequence at once
+        int projected = c.architecture().bidirectional() ? c.steps() : chunkSteps(c);
+        check((double) projected * c.batch() * g * c.hidden(), (projected == c.steps() ? steps : "a chunk of " + projected
+                + " steps") + " x " + batch + " x " + (g == 1 ? "" : g + " gates x ") + hidden + " makes the input projection"
+                + (projected == c.steps() ? " of a batch" : ""));
+        check((double) inputSteps * c.batch() * Math.max(inputSize, outputSize), (inputSteps == c.steps() ? steps
+                : inputSteps + " steps") + " x " + batch + " x " + Math.max(inputSize, outputSize)
+                + " values a step makes the data of a batch");
     }
 
     private static void check(double elements, String what) {
@@ -154,7 +213,7 @@ public record MemoryEstimate(List<Part> parts) {
         return recurrent + q * (h + 1);
     }
 
-    /** k: doubles the engine saves per step, sequence and hidden unit (measured with Memory). */
+    /** k: elements the engine saves per step, sequence and hidden unit (measured with Memory). */
     static double savedPerStep(String cell) {
         return switch (cell) {
             case "linear" -> 2;

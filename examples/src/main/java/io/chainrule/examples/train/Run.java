@@ -122,7 +122,7 @@ public final class Run {
         }
         MemoryEstimate.of(config, task).requireFits("resuming " + files.dir());
         Model model = model(config, task);
-        Checkpoint c = files.load();
+        Checkpoint c = files.load(config.dtype());
         if (c.iteration() >= config.iterations()) {
             throw new IllegalArgumentException("the run in " + files.dir() + " has already done " + c.iteration()
                     + " of its " + config.iterations() + " iterations; pass --iterations N with N > " + c.iteration()
@@ -145,7 +145,7 @@ public final class Run {
                     + "after reading the whole sequence: --task adding or --task copy");
         }
         return Model.create(config.cell(), config.architecture(), task.inputSize(), config.hidden(), task.outputSize(),
-                Trainer.modelSeed(config.seed()));
+                Trainer.modelSeed(config.seed()), config.dtype());
     }
 
     /** What was tidied in the directory before this run started (lines for people), e.g. stale temporary files removed. */

@@ -1,5 +1,6 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import io.chainrule.core.io.Safetensors;
 import io.chainrule.core.io.SafetensorsFile;
@@ -15,15 +16,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
  * The files of a run directory ({@code --out}):
  * <ul>
  *   <li>{@code config.json}: the run's options and what the task derived (enough to rebuild the model);</li>
- *   <li>{@code model.safetensors}: the parameters, PyTorch names, F64; its metadata names the iteration;</li>
- *   <li>{@code optimizer-<iteration>.safetensors}: Adam's state ({@code adam.*}: step counts,
- *       {@code exp_avg}, {@code exp_avg_sq}) and the carried state ({@code carry.*});</li>
+ *   <li>{@code model.safetensors}: the parameters, PyTorch names, in the model's dtype (F64 for
+ *       float64, F32 for float32); its metadata names the iteration;</li>
+ *   <li>{@code optimizer-<iteration>.safetensors}: Adam's state ({@code adam.*}: step counts, F64;
+ *       {@code exp_avg}, {@code exp_avg_sq}, in the model's dtype) and the carried state
+ *       ({@code carry.*}, in the model's dtype);</li>
  *   <li>{@code metrics.csv}, {@code loss.png}, {@code summary.json}.</li>
  * </ul>
  *
@@ -36,8 +40,9 @@ import java.util.function.UnaryOperator;
  * checkpoint is saved, which commits it into the run directory ({@link RunDirectory}): what the
  * directory held before stays intact until then.
  *
- * <p><b>Loading</b> checks what it reads: every error names the file (and the tensor or key), and
- * non-finite weights or optimizer state are refused.
+ * <p><b>Loading</b> checks what it reads: every error names the file (and the tensor or key),
+ * non-finite weights or optimizer state are refused, and so is a tensor of another dtype than the
+ * run's (a float32 run's files read as float64, or the reverse).
  */
 public final class RunFiles {
     public static final String CONFIG = "config.json";
@@ -165,17 +170,25 @@ public final class RunFiles {
         return out;
     }
 
-    /**
-     * The last checkpoint saved in this directory. Every error names the file at fault; weights,
-     * optimizer state and carried state must be finite.
-     */
+    /** {@link #load(DType)} for a float64 run. */
     public Checkpoint load() throws IOException {
+        return load(DType.FLOAT64);
+    }
+
+    /**
+     * The last checkpoint saved in this directory, by a run whose model is of {@code dtype}. Every
+     * error names the file at fault; weights, optimizer state and carried state must be finite and
+     * of {@code dtype} (Adam's step counts are F64 whatever the model's dtype); the tensors are
+     * returned in {@code dtype}, bit for bit as saved.
+     */
+    public Checkpoint load(DType dtype) throws IOException {
         SafetensorsFile model;
         try {
             model = Safetensors.load(model()).requireFinite();
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(model().toString(), null, "no saved model to resume from");
         }
+        Map<String, Tensor> parameters = inDType(model, dtype, k -> true);
         long iteration = parseLong(model, "iteration");
         if (iteration < 1) {
             throw new SafetensorsFormatException(model() + ": metadata 'iteration' must be at least 1, got " + iteration);
@@ -192,9 +205,10 @@ public final class RunFiles {
             throw new SafetensorsFormatException(optPath + " does not hold iteration " + iteration
                     + " (its metadata says " + opt.meta("iteration") + ")");
         }
+        Map<String, Tensor> inDType = inDType(opt, dtype, k -> !k.startsWith("adam.step"));
         Map<String, Tensor> adam = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
-        opt.tensors().forEach((k, t) -> {
+        inDType.forEach((k, t) -> {
             if (k.startsWith("adam.")) {
                 adam.put(k.substring("adam.".length()), t);
             } else if (!k.startsWith("carry.")) {
@@ -210,7 +224,8 @@ public final class RunFiles {
         }
         Tensor[] carry = new Tensor[(int) parts];
         for (int i = 0; i < parts; i++) {
-            carry[i] = opt.tensor("carry." + i);
+            opt.tensor("carry." + i);   // a missing part is an error naming the file
+            carry[i] = inDType.get("carry." + i);
         }
         double seconds;
         try {
@@ -221,7 +236,33 @@ public final class RunFiles {
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new SafetensorsFormatException(optPath + ": metadata 'seconds' must be a finite number >= 0, got " + seconds);
         }
-        return new Checkpoint(iteration, seconds, model.tensors(), adam, carry);
+        return new Checkpoint(iteration, seconds, parameters, adam, carry);
+    }
+
+    /**
+     * The tensors of {@code file}, those {@code ofModel} names in {@code dtype} (they must have been
+     * saved in it: F32 for float32, F64 for float64; cast back exactly), the others as read.
+     */
+    static Map<String, Tensor> inDType(SafetensorsFile file, DType dtype, Predicate<String> ofModel)
+            throws SafetensorsFormatException {
+        String want = dtype == DType.FLOAT32 ? "F32" : "F64";
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
+            String k = e.getKey();
+            if (!ofModel.test(k)) {
+                out.put(k, e.getValue());
+                continue;
+            }
+            String found = file.dtype(k);
+            if (!want.equals(found)) {
+                DType saved = found.equals("F32") ? DType.FLOAT32 : DType.FLOAT64;
+                throw new SafetensorsFormatException(file.source() + ": tensor '" + k + "' is " + found + " (" + saved
+                        + ") but the run is " + dtype + " (config.json 'dtype'); a " + saved
+                        + " checkpoint cannot be resumed as " + dtype);
+            }
+            out.put(k, e.getValue().cast(dtype));
+        }
+        return out;
     }
 
     private static long parseLong(SafetensorsFile f, String key) throws SafetensorsFormatException {

@@ -38,7 +38,7 @@ public record SavedModel(TrainConfig config, Model model, long iteration) {
             throw new IllegalArgumentException(files.config() + ": " + e.getMessage(), e);
         }
         MemoryEstimate.of(config, in, out, 1).requireFits("loading the run in " + dir);
-        Model model = Model.create(config.cell(), config.architecture(), in, config.hidden(), out, 0L);
+        Model model = Model.create(config.cell(), config.architecture(), in, config.hidden(), out, 0L, config.dtype());
         SafetensorsFile saved;
         try {
             saved = Safetensors.load(files.model()).requireFinite();
@@ -46,7 +46,7 @@ public record SavedModel(TrainConfig config, Model model, long iteration) {
             throw new NoSuchFileException(files.model().toString(), null, "the run in " + dir + " has saved no model yet");
         }
         try {
-            model.load(saved.tensors());
+            model.load(RunFiles.inDType(saved, config.dtype(), k -> true));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(files.model() + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.autodiff.checkpoint.Bytes;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.examples.task.Seeds;
 import io.chainrule.rnn.bptt.Bptt;
@@ -8,9 +9,9 @@ import io.chainrule.rnn.bptt.BpttStrategy;
 /**
  * A BPTT strategy as the command line writes it ({@code full}, {@code truncated:TAU},
  * {@code randomized:PI}, {@code checkpoint:sqrt}, {@code checkpoint:every=K},
- * {@code checkpoint:slots=S}), parsed by the library's {@link Bptt#parse}. Randomized truncation
- * is re-seeded at every iteration from (seed, iteration), so its draws, like the data, are the
- * same in a resumed run.
+ * {@code checkpoint:slots=S}, {@code checkpoint:budget=BYTES}), parsed by the library's
+ * {@link Bptt#parse}. Randomized truncation is re-seeded at every iteration from (seed, iteration),
+ * so its draws, like the data, are the same in a resumed run.
  */
 public final class StrategySpec {
     private final String spec;
@@ -41,7 +42,18 @@ public final class StrategySpec {
         return fixed != null ? fixed : Bptt.parse(spec, Seeds.derive(seed, Seeds.STRATEGY, iteration));
     }
 
-    /** The checkpoint schedule of {@code checkpoint:*} strategies, null for the others. */
+    /**
+     * The memory budget of {@code checkpoint:budget=BYTES} in bytes (full BPTT whose checkpoint
+     * schedule is chosen for the budget, {@link Bptt#budget}), or -1 for other strategies.
+     */
+    public long budgetBytes() {
+        return spec.startsWith(BUDGET) ? Bytes.parse(spec.substring(BUDGET.length())) : -1;
+    }
+
+    /** The prefix of a memory budget's strategy. */
+    public static final String BUDGET = "checkpoint:budget=";
+
+    /** The checkpoint schedule of {@code checkpoint:*} strategies, null for the others (and for a budget, laid out when it runs). */
     public Schedule schedule() {
         if (spec.equals("checkpoint:sqrt")) {
             return Schedule.sqrtT();

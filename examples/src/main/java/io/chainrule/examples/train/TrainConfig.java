@@ -1,5 +1,6 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.core.DType;
 import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.task.Task;
@@ -19,15 +20,24 @@ import java.util.Map;
  * @param iterations total optimizer steps of the run
  * @param saveEvery  iterations between checkpoints (the last iteration is always saved)
  * @param architecture layers, directions and dropout between layers
+ * @param dtype      the element type of the model's parameters, activations and checkpoints
  */
 public record TrainConfig(String task, Path textFile, String cell, int hidden, int batch, int steps, String strategy,
-                          double clip, double lr, long seed, long iterations, long saveEvery, Architecture architecture) {
+                          double clip, double lr, long seed, long iterations, long saveEvery, Architecture architecture,
+                          DType dtype) {
 
-    /** A one-layer model's config. */
+    /** A one-layer float64 model's config. */
     public TrainConfig(String task, Path textFile, String cell, int hidden, int batch, int steps, String strategy,
                        double clip, double lr, long seed, long iterations, long saveEvery) {
         this(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery,
                 Architecture.ONE_LAYER);
+    }
+
+    /** A float64 model's config. */
+    public TrainConfig(String task, Path textFile, String cell, int hidden, int batch, int steps, String strategy,
+                       double clip, double lr, long seed, long iterations, long saveEvery, Architecture architecture) {
+        this(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery, architecture,
+                DType.FLOAT64);
     }
 
     public static final String FORMAT = "chainrule-train/1";
@@ -51,6 +61,9 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
         if (architecture == null) {
             throw new IllegalArgumentException("the architecture must not be null");
         }
+        if (dtype == null) {
+            throw new IllegalArgumentException("the dtype must not be null");
+        }
     }
 
     private static void positive(String option, long value) {
@@ -62,12 +75,19 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
     /** The same run with a different total number of iterations (how --resume extends a run). */
     public TrainConfig withIterations(long total) {
         return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, total, saveEvery,
-                architecture);
+                architecture, dtype);
     }
 
     /** The same run with another arrangement of layers. */
     public TrainConfig withArchitecture(Architecture a) {
-        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery, a);
+        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery, a,
+                dtype);
+    }
+
+    /** The same run with the model in {@code d}. */
+    public TrainConfig withDType(DType d) {
+        return new TrainConfig(task, textFile, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery,
+                architecture, d);
     }
 
     /** config.json: this config, the optimizer's constants and what the task derived. */
@@ -92,6 +112,7 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
         m.put("seed", seed);
         m.put("iterations", iterations);
         m.put("save_every", saveEvery);
+        m.put("dtype", dtype.toString());
         if (!architecture.isOneLayer()) {   // a one-layer config.json stays as it was
             m.put("layers", (long) architecture.layers());
             m.put("bidirectional", architecture.bidirectional());
@@ -138,7 +159,19 @@ public record TrainConfig(String task, Path textFile, String cell, int hidden, i
                 (int) integer(m, "hidden_size", Integer.MAX_VALUE, source), (int) integer(m, "batch", Integer.MAX_VALUE, source),
                 (int) integer(m, "steps", Integer.MAX_VALUE, source), strategy, clip, lr, seed(m, source),
                 integer(m, "iterations", Long.MAX_VALUE, source), integer(m, "save_every", Long.MAX_VALUE, source),
-                architecture(m, source));
+                architecture(m, source), dtype(m, source));
+    }
+
+    /** 'dtype': float64 or float32; float64 when absent (a config.json written before there was a choice). */
+    private static DType dtype(Map<String, Object> m, String source) {
+        if (!m.containsKey("dtype")) {
+            return DType.FLOAT64;
+        }
+        Object v = m.get("dtype");
+        if (!DType.FLOAT64.toString().equals(v) && !DType.FLOAT32.toString().equals(v)) {
+            throw new IllegalArgumentException(source + ": 'dtype' must be \"float64\" or \"float32\", got " + v);
+        }
+        return DType.parse((String) v);
     }
 
     private static Architecture architecture(Map<String, Object> m, String source) {

@@ -33,6 +33,9 @@ class BenchCommandTest {
         assertEquals(flops / (ms * 1e6), gflops, 1e-12 * gflops);
         assertEquals(2L, m.get("threads"));
         assertEquals("checkpoint:sqrt", m.get("strategy"));
+        assertEquals("float64", m.get("dtype"));
+        assertEquals(ms / 5, ((Number) m.get("msPerStep")).doubleValue(), 1e-12 * ms);
+        assertTrue((Long) m.get("peakSavedBytes") > 0, m::toString);
         assertEquals(threadsBefore, Parallelism.threads(), "the library's thread count is restored");
     }
 
@@ -41,7 +44,9 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "--cell", "lstm", "--batch", "2", "--input", "3", "--hidden", "4", "--steps", "5",
                 "--warmup", "0", "--warmup-seconds", "0.01", "--iterations", "2", "--threads", "1");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("lstm, B=2, D=3, H=4, T=5, full BPTT, 1 thread"), r::toString);
+        assertTrue(r.out().contains("lstm, B=2, D=3, H=4, T=5, float64, full BPTT, 1 thread"), r::toString);
+        assertTrue(Pattern.compile("^peak of saved activations: [\\d,]+ bytes \\(\\S+ \\S+; the engine's account, "
+                + "Memory.peakSavedBytes\\)$", Pattern.MULTILINE).matcher(r.out()).find(), r::toString);
         assertTrue(r.out().contains("warm-up of at least 0 iterations and 0.01 s, then 2 timed"), r::toString);
         Matcher ms = Pattern.compile("median (\\S+) ms per forward\\+backward \\(min (\\S+), max (\\S+)\\)").matcher(r.out());
         assertTrue(ms.find(), r::toString);
@@ -54,8 +59,39 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(g.group(2)) > 0);
     }
 
+    /** The bytes the engine saved, and the dtype, of one quick run. */
+    private static Map<String, Object> quick(String... more) throws IOException {
+        String[] base = {"bench", "--cell", "lstm", "--batch", "8", "--input", "3", "--hidden", "4", "--steps", "3000",
+            "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--threads", "1", "--json"};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.exit(), r::toString);
+        return FlatJson.parse(r.out(), "bench --json");
+    }
+
+    /**
+     * --memory runs full BPTT under a checkpoint schedule chosen for the budget (written with a
+     * unit): the engine's peak stays within it, where storing every step takes more. float32 saves
+     * exactly half of float64's bytes (the engine's account).
+     */
+    @Test
+    void aMemoryBudgetBoundsThePeakAndFloat32HalvesIt() throws IOException {
+        Map<String, Object> full = quick();
+        Map<String, Object> budget = quick("--memory", "2MiB");
+        assertEquals("checkpoint:budget=2MiB", budget.get("strategy"));
+        long stored = (Long) full.get("peakSavedBytes");
+        long within = (Long) budget.get("peakSavedBytes");
+        assertTrue(stored > 2L << 20 && within > 0 && within <= 2L << 20, () -> "full " + stored + ", budget " + within);
+        Map<String, Object> single = quick("--dtype", "float32");
+        assertEquals("float32", single.get("dtype"));
+        assertEquals(stored, 2 * (Long) single.get("peakSavedBytes"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "--memory|512 furlongs|Invalid value for option '--memory': '512furlongs' is not a byte quantity",
+        "--dtype|float16|unknown dtype 'float16'; expected float64 or float32",
         "--cell|transformer|'--cell'",
         "--threads|0|--threads must be from 1 to",
         "--iterations|0|--iterations must be positive",
@@ -67,5 +103,13 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", option, value);
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains(message), r::toString);
+    }
+
+    @Test
+    void aMemoryBudgetTakesNoOtherStrategy() {
+        Cli.Result r = Cli.run("bench", "--memory", "1GiB", "--strategy", "truncated:4");
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("--memory 1GiB is full BPTT within 1GiB (--strategy checkpoint:budget=1GiB), and "
+                + "--strategy truncated:4 is another strategy: give one of them"), r::toString);
     }
 }

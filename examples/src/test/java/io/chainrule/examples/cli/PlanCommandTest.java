@@ -70,6 +70,18 @@ class PlanCommandTest {
         assertEquals(slots, budget);
     }
 
+    @Test
+    void theMemoryTakesUnits() throws IOException {
+        // 100 KiB = 102,400 bytes: 24 states of 4,104 bytes, as in bytes
+        Cli.Result kib = Cli.run("plan", "--steps", "1000", "--memory", "100KiB", "--state-bytes", "4104", "--json");
+        assertEquals(0, kib.exit(), kib::toString);
+        assertEquals(FlatJson.parseArray(Cli.run("plan", "--steps", "1000", "--memory", "102400", "--state-bytes", "4104",
+                "--json").out(), "plan --json"), FlatJson.parseArray(kib.out(), "plan --json"));
+        Cli.Result gib = Cli.run("plan", "--steps", "1000", "--memory", "1GiB", "--state-bytes", "4104");
+        assertEquals(0, gib.exit(), gib::toString);
+        assertTrue(gib.out().contains("1,073,741,824 bytes (1.00 GiB) for states of 4,104 bytes"), gib::toString);
+    }
+
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 Arguments.of(new String[] {"--steps", "10"}, "Missing required argument"),
@@ -79,7 +91,9 @@ class PlanCommandTest {
                 Arguments.of(new String[] {"--steps", "10", "--memory", "100"}, "--state-bytes"),
                 Arguments.of(new String[] {"--steps", "10", "--slots", "2", "--memory", "100", "--state-bytes", "8"},
                         "mutually exclusive"),
-                Arguments.of(new String[] {"--steps", "10", "--memory", "10", "--state-bytes", "100"}, "holds no state"));
+                Arguments.of(new String[] {"--steps", "10", "--memory", "10", "--state-bytes", "100"}, "holds no state"),
+                Arguments.of(new String[] {"--steps", "10", "--memory", "1GB!", "--state-bytes", "100"},
+                        "'1GB!' is not a byte quantity"));
     }
 
     @ParameterizedTest
