@@ -34,7 +34,7 @@ import static io.chainrule.core.kernel.ScalarActivations.TANH_SATURATED;
  * 4096 elements, in some runs and not in others); one loop per precision would repeat each formula
  * twice more. The widening and narrowing loops have one path each, and the buffer stays in the
  * first-level cache: the float functions cost 1.2 to 1.35 times the double ones per element
- * (1.1 to 1.25 ns against 0.85 to 1.0 on 8192 elements of [-4, 4], AVX-512), the interface
+ * (1.1 to 1.25 ns against 0.85 to 1.0 on 8192 elements of [-3, 3], AVX-512), the interface
  * defaults about 1.6 to 2.0. For the same reason each function has its own loop, with no vector
  * value chosen between two. Only the preferred species are used: a second species of
  * {@code FloatVector} in the JVM makes the JIT give up on keeping vectors in registers in the
