@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -188,11 +189,20 @@ public final class Checkpoint extends Op {
         inputs = null;
     }
 
-    /** A 64-bit fingerprint of the exact bits of a tensor. */
+    /** A 64-bit fingerprint of the exact bits of a tensor (of either dtype: float32 values widen exactly). */
     private static long fingerprint(Tensor t) {
+        long h = 0x9E3779B97F4A7C15L ^ t.size() ^ ((long) t.dtype().ordinal() << 40);
+        if (t.dtype() == DType.FLOAT32) {
+            float[] f = t.floatArray();
+            int off = t.offset();
+            for (int i = 0; i < t.size(); i++) {
+                h = (h ^ Float.floatToRawIntBits(f[off + i])) * 0x100000001B3L;
+                h ^= h >>> 29;
+            }
+            return h;
+        }
         double[] d = t.array();
         int off = t.offset();
-        long h = 0x9E3779B97F4A7C15L ^ t.size();
         for (int i = 0; i < t.size(); i++) {
             h = (h ^ Double.doubleToRawLongBits(d[off + i])) * 0x100000001B3L;
             h ^= h >>> 29;

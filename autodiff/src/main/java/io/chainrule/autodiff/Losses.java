@@ -8,11 +8,17 @@ public final class Losses {
     private Losses() {
     }
 
-    /** Mean squared error: mean((prediction - target)²). Shapes must be equal (no broadcasting). */
+    /**
+     * Mean squared error: mean((prediction - target)²). Shapes must be equal (no broadcasting); a
+     * constant target (data) is taken in the prediction's dtype.
+     */
     public static Var mse(Var prediction, Var target) {
         if (!prediction.value().sameShape(target.value())) {
             throw new IllegalArgumentException("mse: prediction shape " + Shape.format(prediction.shape())
                     + " and target shape " + Shape.format(target.shape()) + " differ");
+        }
+        if (!target.requiresGrad() && target.value().dtype() != prediction.value().dtype()) {
+            target = Var.constant(target.value().cast(prediction.value().dtype()));
         }
         return Ops.mean(Ops.square(Ops.sub(prediction, target)));
     }
@@ -35,7 +41,8 @@ public final class Losses {
             oneHot[i * c + targets[i]] = 1.0;
         }
         Var logp = Ops.logSoftmax(logits, 1);
-        return Ops.neg(Ops.sum(Ops.mul(logp, Var.constant(Tensor.wrap(oneHot, n, c)))));
+        Tensor targets1 = Tensor.wrap(oneHot, n, c).cast(logits.value().dtype()); // exact: zeros and ones
+        return Ops.neg(Ops.sum(Ops.mul(logp, Var.constant(targets1))));
     }
 
     private static int checkedRows(Var logits, int[] targets) {

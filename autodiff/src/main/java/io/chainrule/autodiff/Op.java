@@ -1,6 +1,7 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.autodiff.engine.Vertex;
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -180,7 +181,7 @@ public abstract class Op {
         if (vertex == null) {
             return Var.computed(value);
         }
-        vertex.setOutputShapes(new int[][] {value.shape()});
+        vertex.setOutputs(new int[][] {value.shape()}, new DType[] {value.dtype()});
         vertex.markSavedOutput(value, 0);
         return new Var(value, vertex, 0);
     }
@@ -199,10 +200,12 @@ public abstract class Op {
             return out;
         }
         int[][] shapes = new int[values.length][];
+        DType[] dtypes = new DType[values.length];
         for (int i = 0; i < values.length; i++) {
             shapes[i] = values[i].shape();
+            dtypes[i] = values[i].dtype();
         }
-        vertex.setOutputShapes(shapes);
+        vertex.setOutputs(shapes, dtypes);
         for (int i = 0; i < values.length; i++) {
             vertex.markSavedOutput(values[i], i);
             out[i] = new Var(values[i], vertex, i);
@@ -222,7 +225,7 @@ public abstract class Op {
         int at = whole.offset();
         for (int i = 0; i < parts.length; i++) {
             Tensor p = parts[i];
-            if (p.array() != whole.array() || p.offset() != at) {
+            if (!p.sharesStorageWith(whole) || p.offset() != at) {
                 throw new IllegalArgumentException("'" + name + "': output " + i + " (shape " + Shape.format(p.shape())
                         + ") is not the next part of the whole of shape " + Shape.format(whole.shape()));
             }

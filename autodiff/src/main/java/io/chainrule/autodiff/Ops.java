@@ -3,10 +3,13 @@ package io.chainrule.autodiff;
 import io.chainrule.autodiff.op.Add;
 import io.chainrule.autodiff.op.AddMatMul;
 import io.chainrule.autodiff.op.BroadcastTo;
+import io.chainrule.autodiff.op.Cast;
 import io.chainrule.autodiff.op.Concat;
 import io.chainrule.autodiff.op.Exp;
+import io.chainrule.autodiff.op.GruGates;
 import io.chainrule.autodiff.op.Identity;
 import io.chainrule.autodiff.op.Log;
+import io.chainrule.autodiff.op.LstmGates;
 import io.chainrule.autodiff.op.MatMul;
 import io.chainrule.autodiff.op.Mul;
 import io.chainrule.autodiff.op.Neg;
@@ -20,6 +23,7 @@ import io.chainrule.autodiff.op.Slice;
 import io.chainrule.autodiff.op.Split;
 import io.chainrule.autodiff.op.Sum;
 import io.chainrule.autodiff.op.Tanh;
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -59,9 +63,9 @@ public final class Ops {
         return Mul.apply(a, Pow.apply(b, -1.0));
     }
 
-    /** c · x for a constant c. */
+    /** c · x for a constant c (taken in x's dtype). */
     public static Var scale(Var x, double c) {
-        return Mul.apply(x, Var.constant(c));
+        return Mul.apply(x, Var.constant(Tensor.scalar(x.value().dtype(), c)));
     }
 
     public static Var neg(Var x) {
@@ -234,6 +238,59 @@ public final class Ops {
         return AddMatMul.apply(c, a, transposeA, b, transposeB, then);
     }
 
+    /**
+     * The affine layer {@code y = x Wᵀ + b} (PyTorch's {@code nn.functional.linear}): x [N, in],
+     * W [out, in] (the {@code nn.Linear} layout), b [out] added to every row, or null for none.
+     * With a bias it is {@link #addMatMul(Var, Var, boolean, Var, boolean) addMatMul(b, x, false, W, true)}
+     * (one pass); without, {@link #matmul matmul(x, false, W, true)}. Shapes that do not fit raise
+     * an error naming them.
+     */
+    public static Var linear(Var x, Var weight, Var bias) {
+        if (x == null || weight == null) {
+            throw new IllegalArgumentException("linear: " + (x == null ? "x" : "weight") + " must not be null");
+        }
+        if (weight.shape().length != 2) {
+            throw new IllegalArgumentException("linear: weight must be a matrix [out, in], got shape "
+                    + Shape.format(weight.shape()));
+        }
+        if (bias != null && !java.util.Arrays.equals(bias.shape(), new int[] {weight.shape()[0]})) {
+            throw new IllegalArgumentException("linear: bias must have shape [" + weight.shape()[0]
+                    + "] for weight " + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
+        }
+        return bias == null ? MatMul.apply(x, false, weight, true) : AddMatMul.apply(bias, x, false, weight, true);
+    }
+
+    // ------------------------------------------------------------------ gated cells (fused)
+
+    /**
+     * The pointwise part of an LSTM step from the pre-activations {@code pre} [B, 4H] (gates i, f,
+     * g, o) and the previous cell state [B, H]: {h, c}, bitwise the composed equations (see
+     * {@code LstmCell}) in one op.
+     */
+    public static Var[] lstmGates(Var pre, Var cPrev) {
+        return LstmGates.apply(pre, cPrev);
+    }
+
+    /**
+     * The pointwise part of a GRU step from x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh (each [B, 3H], gates
+     * r, z, n) and the previous state: h, bitwise the composed equations (see {@code GruCell}) in
+     * one op.
+     */
+    public static Var gruGates(Var xi, Var hh, Var hPrev) {
+        return GruGates.apply(xi, hh, hPrev);
+    }
+
+    // ------------------------------------------------------------------ precision
+
+    /**
+     * {@code x} as {@code dtype} (float64 to float32 rounds to nearest; float32 to float64 is exact;
+     * x itself when it already is): the explicit way a graph mixes precisions, since operands of two
+     * dtypes are otherwise an error naming both. The gradient flows back cast to x's dtype.
+     */
+    public static Var cast(Var x, DType dtype) {
+        return Cast.apply(x, dtype);
+    }
+
     // ------------------------------------------------------------------ gradient paths
 
     /** The same value with no gradient path: nothing upstream of the result receives gradient through it. */
@@ -256,6 +313,44 @@ public final class Ops {
      */
     public static Var scaleGrad(Var x, double xi) {
         return ScaleGrad.apply(x, xi);
+    }
+
+    // ------------------------------------------------------------------ randomness
+
+    /**
+     * Inverted dropout, a composite ({@code x ⊙ m}, no backward of its own): each element of x is
+     * kept with probability {@code 1 − p} and scaled by {@code 1/(1 − p)}, or set to 0, so that
+     * {@code E[dropout(x)] = x}. The mask m is drawn from {@link Rng#current()} (one uniform per
+     * element, row-major: kept when the draw is at least p), so a checkpointed segment replays the
+     * same mask. {@code p = 0} returns x itself and draws nothing.
+     */
+    public static Var dropout(Var x, double p) {
+        return dropout(x, p, x.shape());
+    }
+
+    /**
+     * Dropout with one mask of {@code maskShape} broadcast over x (NumPy rules): with
+     * {@code x} of shape [T, B, H] and a mask [1, B, H], every step of a sequence drops the same
+     * units (variational dropout). Draws {@code size(maskShape)} uniforms from {@link Rng#current()}.
+     */
+    public static Var dropout(Var x, double p, int... maskShape) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+        if (!Shape.broadcastsTo(maskShape, x.shape())) {
+            throw new IllegalArgumentException("a dropout mask of shape " + Shape.format(maskShape)
+                    + " does not broadcast to the value's shape " + Shape.format(x.shape()));
+        }
+        if (p == 0) {
+            return x;
+        }
+        double[] m = new double[Shape.size(Shape.checked(maskShape))];
+        double keep = 1.0 / (1.0 - p);
+        Rng rng = Rng.current();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rng.nextDouble() < p ? 0.0 : keep;
+        }
+        return Mul.apply(x, Var.constant(Tensor.wrap(m, maskShape)));
     }
 
     // ------------------------------------------------------------------ softmax family (composites)

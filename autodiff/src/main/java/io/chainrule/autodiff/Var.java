@@ -73,7 +73,7 @@ public final class Var {
     /** A parameter's Var, with its leaf. */
     private Var(Tensor value, String name) {
         this.value = value;
-        this.node = Vertex.leaf(this, value.shape());
+        this.node = Vertex.leaf(this, value.shape(), value.dtype());
         this.slot = 0;
         this.name = name;
         node.setOutputLabel(0, name);

@@ -1,5 +1,7 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.autodiff.testing.RandomGraph;
+
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

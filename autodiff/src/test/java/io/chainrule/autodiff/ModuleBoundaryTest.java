@@ -32,9 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModuleBoundaryTest {
 
-    /** Where the compiled modules are: core, autodiff, and commons-math3 (an automatic module). */
+    /** Where the compiled modules are: core, autodiff, commons-math3 (an automatic module) and jackson-core. */
     static List<Path> modulePath() throws URISyntaxException {
-        return List.of(location(Tensor.class), location(Op.class), location(RandomGenerator.class));
+        try {
+            // by name: core reads jackson-core, autodiff (where this test is compiled) does not
+            Class<?> jackson = Class.forName("com.fasterxml.jackson.core.JsonFactory");
+            return List.of(location(Tensor.class), location(Op.class), location(RandomGenerator.class), location(jackson));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("jackson-core is not on the class path", e);
+        }
     }
 
     static Path location(Class<?> c) throws URISyntaxException {

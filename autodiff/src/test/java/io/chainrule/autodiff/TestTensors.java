@@ -1,11 +1,11 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.autodiff.testing.RandomGraph;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 
-import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,19 +39,9 @@ public final class TestTensors {
         return Tensor.wrap(d, shape);
     }
 
-    /**
-     * A shape that broadcasts to {@code shape}: some leading axes dropped and some of the others
-     * set to 1, chosen by {@code random}.
-     */
+    /** {@link RandomGraph#broadcastOperand}. */
     public static int[] broadcastOperand(int[] shape, Random random) {
-        int drop = random.nextInt(shape.length + 1);
-        int[] s = Arrays.copyOfRange(shape, drop, shape.length);
-        for (int i = 0; i < s.length; i++) {
-            if (random.nextInt(3) == 0) {
-                s[i] = 1;
-            }
-        }
-        return s;
+        return RandomGraph.broadcastOperand(shape, random);
     }
 
     /**

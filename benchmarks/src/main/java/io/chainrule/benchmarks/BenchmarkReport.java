@@ -39,6 +39,9 @@ public final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
+    /** The heading of the hand-written notes at the end of the report, which a new run keeps. */
+    static final String NOTES = "## Notes on the measurements and what makes it fast";
+
     private static final String COMMAND = "mvn -B -q -DskipTests package && java --add-modules jdk.incubator.vector "
             + "-cp benchmarks/target/benchmarks.jar io.chainrule.benchmarks.BenchmarkReport";
 
@@ -62,6 +65,14 @@ public final class BenchmarkReport {
         strategies(md);
 
         Files.createDirectories(out.toAbsolutePath().getParent());
+        // the hand-written notes at the end of the file (from NOTES on) are kept, not regenerated
+        if (Files.exists(out)) {
+            String old = Files.readString(out, StandardCharsets.UTF_8);
+            int notes = old.indexOf(NOTES);
+            if (notes >= 0) {
+                md.append('\n').append(old.substring(notes));
+            }
+        }
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
     }

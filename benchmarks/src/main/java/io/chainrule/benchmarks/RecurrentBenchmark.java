@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One question: how long does one forward + backward of a recurrent layer take, by cell, hidden
- * size and number of threads? B=32, D=64, T=100 (the standard workloads of DESIGN.md); see
+ * size and number of threads? B=32, D=64, T=100 (the standard workloads of docs/benchmarks.md); see
  * {@link RecurrentWorkload} for the loss and the effective FLOP count.
  *
  * <pre>java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar RecurrentBenchmark</pre>

@@ -49,16 +49,20 @@ final class MatMul {
                     + Shape.format(bs) + " do not broadcast", e);
         }
         int batchCount = Shape.size(batch);
-        double[] c = new double[batchCount * m * n];
-        GemmKernel kernel = Kernels.gemm();
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException("matmul: a " + a.dtype() + " tensor of shape " + Shape.format(as)
+                    + " and a " + b.dtype() + " tensor of shape " + Shape.format(bs) + " do not mix; cast one");
+        }
+        Product p = new Product(Kernels.gemm(), a, b, f32 ? null : new double[batchCount * m * n],
+                f32 ? new float[batchCount * m * n] : null);
         int lda = a2[ra - 1];
         int ldb = b2[rb - 1];
         if (batchCount == 1 || (aBatch.length == 0 && bBatch.length == 0)) {
-            kernel.gemm(ta, tb, m, n, k, a.array(), a.offset(), lda, b.array(), b.offset(), ldb, c, 0, n, false);
+            p.gemm(ta, tb, m, n, k, a.offset(), lda, b.offset(), ldb, 0, n);
         } else if (bBatch.length == 0 && !ta) {
             // a batch of matrices times one matrix: one tall product
-            kernel.gemm(false, tb, batchCount * m, n, k, a.array(), a.offset(), lda, b.array(), b.offset(), ldb,
-                    c, 0, n, false);
+            p.gemm(false, tb, batchCount * m, n, k, a.offset(), lda, b.offset(), ldb, 0, n);
         } else {
             int[] sa = Shape.broadcastStrides(aBatch, batch);
             int[] sb = Shape.broadcastStrides(bBatch, batch);
@@ -75,8 +79,7 @@ final class MatMul {
                     pa += idx[d] * sa[d];
                     pb += idx[d] * sb[d];
                 }
-                kernel.gemm(ta, tb, m, n, k, a.array(), a.offset() + pa * aMat, lda,
-                        b.array(), b.offset() + pb * bMat, ldb, c, t * m * n, n, false);
+                p.gemm(ta, tb, m, n, k, a.offset() + pa * aMat, lda, b.offset() + pb * bMat, ldb, t * m * n, n);
             }
         }
         int[] out;
@@ -93,6 +96,31 @@ final class MatMul {
             out[batch.length] = m;
             out[batch.length + 1] = n;
         }
-        return Tensor.wrap(c, out);
+        return f32 ? Tensor.wrap(p.cf, out) : Tensor.wrap(p.c, out);
+    }
+
+    /** The kernel on the two operands' storage, into C of their dtype. */
+    private static final class Product {
+        final GemmKernel kernel;
+        final Tensor a;
+        final Tensor b;
+        final double[] c;
+        final float[] cf;
+
+        Product(GemmKernel kernel, Tensor a, Tensor b, double[] c, float[] cf) {
+            this.kernel = kernel;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.cf = cf;
+        }
+
+        void gemm(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb, int cOff, int ldc) {
+            if (cf != null) {
+                kernel.gemm(ta, tb, m, n, k, a.floatArray(), aOff, lda, b.floatArray(), bOff, ldb, cf, cOff, ldc, false);
+            } else {
+                kernel.gemm(ta, tb, m, n, k, a.array(), aOff, lda, b.array(), bOff, ldb, c, cOff, ldc, false);
+            }
+        }
     }
 }

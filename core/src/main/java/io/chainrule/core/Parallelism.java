@@ -31,6 +31,13 @@ public final class Parallelism {
     /** The system property read once, at class initialization, for the initial number of threads. */
     public static final String THREADS_PROPERTY = "chainrule.threads";
 
+    /**
+     * The most threads {@link #setThreads} accepts. Each is a platform thread that spins while it
+     * waits for work, so a count far beyond the cores only takes turns; a larger one is a mistake
+     * (100,000 would start that many threads one by one before anything runs).
+     */
+    public static final int MAX_THREADS = 1024;
+
     private static volatile int threads = initialThreads();
     private static Pool pool; // guarded by Parallelism.class; created on first use
 
@@ -46,11 +53,11 @@ public final class Parallelism {
      * Sets the number of threads kernels may use from now on. Work already running finishes on the
      * previous pool, whose workers then exit.
      *
-     * @throws IllegalArgumentException if {@code n < 1}
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > MAX_THREADS}
      */
     public static void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("the number of threads must be at least 1, got " + n);
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("the number of threads must be between 1 and " + MAX_THREADS + ", got " + n);
         }
         Pool old;
         synchronized (Parallelism.class) {
@@ -253,9 +260,9 @@ public final class Parallelism {
         } catch (NumberFormatException e) {
             n = 0;
         }
-        if (n < 1) {
+        if (n < 1 || n > MAX_THREADS) {
             throw new IllegalArgumentException("system property " + THREADS_PROPERTY
-                    + " must be a positive integer, got \"" + v + "\"");
+                    + " must be an integer between 1 and " + MAX_THREADS + ", got \"" + v + "\"");
         }
         return n;
     }

@@ -31,7 +31,10 @@ import java.util.function.DoubleUnaryOperator;
  */
 public final class Tensor {
 
+    /** The float64 storage, or null for a float32 tensor. */
     private final double[] data;
+    /** The float32 storage, or null for a float64 tensor. */
+    private final float[] fdata;
     private final int offset;
     private final int[] shape;
     private final int size;
@@ -55,6 +58,17 @@ public final class Tensor {
 
     private Tensor(double[] data, int offset, int[] shape) {
         this.data = data;
+        this.fdata = null;
+        this.offset = offset;
+        this.shape = shape;
+        this.size = Shape.size(shape);
+        this.base = this;
+    }
+
+    /** A float32 tensor with its own storage. */
+    private Tensor(float[] fdata, int offset, int[] shape) {
+        this.data = null;
+        this.fdata = fdata;
         this.offset = offset;
         this.shape = shape;
         this.size = Shape.size(shape);
@@ -64,6 +78,7 @@ public final class Tensor {
     /** A view of {@code of}'s storage: it shares the storage's version. */
     private Tensor(Tensor of, int offset, int[] shape) {
         this.data = of.data;
+        this.fdata = of.fdata;
         this.offset = offset;
         this.shape = shape;
         this.size = Shape.size(shape);
@@ -73,6 +88,7 @@ public final class Tensor {
     /** A part of a partition of {@code whole} (see {@link #partition}): a storage of its own within whole's. */
     private Tensor(Tensor whole, int offset, int[] shape, boolean part) {
         this.data = whole.data;
+        this.fdata = whole.fdata;
         this.offset = offset;
         this.shape = shape;
         this.size = Shape.size(shape);
@@ -96,6 +112,49 @@ public final class Tensor {
                     + Shape.format(s) + " (" + Shape.size(s) + " elements)");
         }
         return new Tensor(data, 0, s);
+    }
+
+    /** Wraps float32 {@code data} (not copied) as a tensor of the given shape (see {@link #wrap(double[], int...)}). */
+    public static Tensor wrap(float[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        int[] s = Shape.checked(shape);
+        if (Shape.size(s) != data.length) {
+            throw new IllegalArgumentException("data of length " + data.length + " does not fit shape "
+                    + Shape.format(s) + " (" + Shape.size(s) + " elements)");
+        }
+        return new Tensor(data, 0, s);
+    }
+
+    /** A float32 tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return wrap(data.clone(), shape);
+    }
+
+    /** Zeros of {@code dtype}. */
+    public static Tensor zeros(DType dtype, int... shape) {
+        int[] s = Shape.checked(shape);
+        return dtype == DType.FLOAT32 ? new Tensor(new float[Shape.size(s)], 0, s) : new Tensor(new double[Shape.size(s)], 0, s);
+    }
+
+    /** Every element {@code value} (rounded to float for float32). */
+    public static Tensor full(DType dtype, double value, int... shape) {
+        if (dtype == DType.FLOAT64) {
+            return full(value, shape);
+        }
+        int[] s = Shape.checked(shape);
+        float[] d = new float[Shape.size(s)];
+        Arrays.fill(d, (float) value);
+        return new Tensor(d, 0, s);
+    }
+
+    /** A rank-0 tensor of {@code dtype}. */
+    public static Tensor scalar(DType dtype, double value) {
+        return dtype == DType.FLOAT32 ? new Tensor(new float[] {(float) value}, 0, new int[0]) : scalar(value);
     }
 
     /** A tensor holding a copy of {@code data} with the given shape. */
@@ -150,9 +209,9 @@ public final class Tensor {
         return new Tensor(d, 0, s);
     }
 
-    /** A zero tensor of the same shape as {@code like}. */
+    /** A zero tensor of the same shape and dtype as {@code like}. */
     public static Tensor zerosLike(Tensor like) {
-        return new Tensor(new double[like.size], 0, like.shape);
+        return like.fdata != null ? new Tensor(new float[like.size], 0, like.shape) : new Tensor(new double[like.size], 0, like.shape);
     }
 
     /** 0, 1, ..., n-1 as a rank-1 tensor. */
@@ -244,7 +303,80 @@ public final class Tensor {
      * for backward are known to have changed.
      */
     public double[] array() {
+        if (data == null) {
+            throw new IllegalStateException("array() is the float64 storage, but this tensor of shape " + Shape.format(shape)
+                    + " is float32: use floatArray(), or cast(DType.FLOAT64)");
+        }
         return data;
+    }
+
+    /** The float32 backing array (see {@link #array()}); an error for a float64 tensor. */
+    public float[] floatArray() {
+        if (fdata == null) {
+            throw new IllegalStateException("floatArray() is the float32 storage, but this tensor of shape "
+                    + Shape.format(shape) + " is float64: use array(), or cast(DType.FLOAT32)");
+        }
+        return fdata;
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return fdata != null ? DType.FLOAT32 : DType.FLOAT64;
+    }
+
+    /**
+     * This tensor's values as {@code dtype}: this tensor itself when it already is (no copy), else
+     * a new tensor (float64 to float32 rounds to nearest, float32 to float64 is exact).
+     */
+    public Tensor cast(DType dtype) {
+        if (dtype == dtype()) {
+            return this;
+        }
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[size];
+            for (int i = 0; i < size; i++) {
+                f[i] = (float) data[offset + i];
+            }
+            return new Tensor(f, 0, shape);
+        }
+        double[] d = new double[size];
+        for (int i = 0; i < size; i++) {
+            d[i] = fdata[offset + i];
+        }
+        return new Tensor(d, 0, shape);
+    }
+
+    /** The float64 values of this tensor: itself for float64, an exact float64 copy for float32. */
+    private Tensor wide() {
+        return fdata == null ? this : cast(DType.FLOAT64);
+    }
+
+    /** {@code result} in this tensor's dtype (rounded once, to nearest, for float32). */
+    private Tensor narrow(Tensor result) {
+        return fdata == null ? result : result.cast(DType.FLOAT32);
+    }
+
+    /**
+     * The dtype of a binary operation's result, or an error naming both dtypes: operands must have
+     * the same dtype, except that a rank-0 operand (a scalar) takes the other's.
+     */
+    private DType common(Tensor other, String op) {
+        DType a = dtype();
+        DType b = other.dtype();
+        if (a == b) {
+            return a;
+        }
+        if (other.shape.length == 0 && shape.length > 0) {
+            return a;
+        }
+        if (shape.length == 0 && other.shape.length > 0) {
+            return b;
+        }
+        if (shape.length == 0) {
+            return DType.FLOAT64;
+        }
+        throw new IllegalArgumentException(op + ": a " + a + " tensor of shape " + Shape.format(shape) + " and a " + b
+                + " tensor of shape " + Shape.format(other.shape) + " do not mix; cast one (Tensor.cast, Ops.cast)");
     }
 
     /** Index of this tensor's first element in {@link #array()}. */
@@ -252,9 +384,9 @@ public final class Tensor {
         return offset;
     }
 
-    /** A copy of the elements in row-major order. */
+    /** A copy of the elements in row-major order, as float64. */
     public double[] toArray() {
-        return Arrays.copyOfRange(data, offset, offset + size);
+        return fdata == null ? Arrays.copyOfRange(data, offset, offset + size) : cast(DType.FLOAT64).data;
     }
 
     /** The value of a rank-0 (or one-element) tensor. */
@@ -262,12 +394,13 @@ public final class Tensor {
         if (size != 1) {
             throw new IllegalArgumentException("item() needs a one-element tensor, got shape " + Shape.format(shape));
         }
-        return data[offset];
+        return fdata != null ? fdata[offset] : data[offset];
     }
 
     /** The element at a full index. */
     public double get(int... index) {
-        return data[offset + flatIndex(index)];
+        int i = offset + flatIndex(index);
+        return fdata != null ? fdata[i] : data[i];
     }
 
     /** The element at a row-major flat position. */
@@ -275,13 +408,22 @@ public final class Tensor {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("flat index " + i + " out of range for shape " + Shape.format(shape));
         }
-        return data[offset + i];
+        return fdata != null ? fdata[offset + i] : data[offset + i];
     }
 
     /** Sets the element at a full index, in place. */
     public void setInPlace(double value, int... index) {
         markWritten();
-        data[offset + flatIndex(index)] = value;
+        set(offset + flatIndex(index), value);
+    }
+
+    /** Writes one element of the storage (rounded to float for float32). */
+    private void set(int at, double value) {
+        if (fdata != null) {
+            fdata[at] = (float) value;
+        } else {
+            data[at] = value;
+        }
     }
 
     /** Sets the element at a row-major flat position, in place. */
@@ -290,7 +432,7 @@ public final class Tensor {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("flat index " + i + " out of range for shape " + Shape.format(shape));
         }
-        data[offset + i] = value;
+        set(offset + i, value);
     }
 
     private int flatIndex(int[] index) {
@@ -309,9 +451,10 @@ public final class Tensor {
         return flat;
     }
 
-    /** A tensor with the same shape and a fresh copy of the elements. */
+    /** A tensor with the same shape, dtype and a fresh copy of the elements. */
     public Tensor copy() {
-        return new Tensor(toArray(), 0, shape);
+        return fdata != null ? new Tensor(Arrays.copyOfRange(fdata, offset, offset + size), 0, shape)
+                : new Tensor(Arrays.copyOfRange(data, offset, offset + size), 0, shape);
     }
 
     // ------------------------------------------------------------------ versions and ownership
@@ -412,7 +555,7 @@ public final class Tensor {
 
     /** Whether this tensor and {@code other} lie in the same array (views of one storage, or parts of one). */
     public boolean sharesStorageWith(Tensor other) {
-        return other != null && data == other.data;
+        return other != null && (fdata != null ? fdata == other.fdata : data == other.data);
     }
 
     /** Whether this tensor's storage, or a storage it is a part of, is {@linkplain #pin() pinned}. */
@@ -427,10 +570,24 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ in-place updates
 
-    /** this += other (other broadcast to this shape), in place; returns this. */
+    /** this += other (other broadcast to this shape, and of this dtype unless a scalar), in place; returns this. */
     public Tensor addInPlace(Tensor other) {
         markWritten();
+        if (other.shape.length == 0 || other.size == 1 && Shape.broadcastsTo(other.shape, shape)) {
+            return addInPlace(other.item());
+        }
+        if (other.dtype() != dtype()) {
+            common(other, "addInPlace");
+        }
         if (other.sameShape(this)) {
+            if (fdata != null) {
+                float[] o = other.fdata;
+                int oo = other.offset;
+                for (int i = 0; i < size; i++) {
+                    fdata[offset + i] += o[oo + i];
+                }
+                return this;
+            }
             double[] o = other.data;
             int oo = other.offset;
             for (int i = 0; i < size; i++) {
@@ -442,25 +599,39 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot add shape " + Shape.format(other.shape)
                     + " in place into shape " + Shape.format(shape));
         }
-        if (other.size == 1) {
-            return addInPlace(other.data[other.offset]);
-        }
         return addScaledInPlace(1.0, other.broadcastTo(shape));
     }
 
     /** this += c (every element), in place; returns this. */
     public Tensor addInPlace(double c) {
         markWritten();
+        if (fdata != null) {
+            float f = (float) c;
+            for (int i = 0; i < size; i++) {
+                fdata[offset + i] += f;
+            }
+            return this;
+        }
         for (int i = 0; i < size; i++) {
             data[offset + i] += c;
         }
         return this;
     }
 
-    /** this += alpha * other (same shape), in place; returns this. */
+    /** this += alpha * other (same shape and dtype; one fused multiply-add each), in place; returns this. */
     public Tensor addScaledInPlace(double alpha, Tensor other) {
         markWritten();
         requireSameShape("addScaledInPlace", other);
+        requireSameDType("addScaledInPlace", other);
+        if (fdata != null) {
+            float[] o = other.fdata;
+            int oo = other.offset;
+            float a = (float) alpha;
+            for (int i = 0; i < size; i++) {
+                fdata[offset + i] = Math.fma(a, o[oo + i], fdata[offset + i]);
+            }
+            return this;
+        }
         double[] o = other.data;
         int oo = other.offset;
         for (int i = 0; i < size; i++) {
@@ -500,8 +671,17 @@ public final class Tensor {
             throw new IllegalArgumentException("in-place matrix product: shapes "
                     + inPlaceProduct(a, transposeA, b, transposeB, accumulate) + " do not fit");
         }
-        Kernels.gemm().gemm(transposeA, transposeB, m, n, k, a.data, a.offset, a.shape[1], b.data, b.offset,
-                b.shape[1], data, offset, n, accumulate);
+        if (a.dtype() != dtype() || b.dtype() != dtype()) {
+            throw new IllegalArgumentException("in-place matrix product " + inPlaceProduct(a, transposeA, b, transposeB,
+                    accumulate) + ": dtypes " + dtype() + ", " + a.dtype() + " and " + b.dtype() + " do not mix");
+        }
+        if (fdata != null) {
+            Kernels.gemm().gemm(transposeA, transposeB, m, n, k, a.fdata, a.offset, a.shape[1], b.fdata, b.offset,
+                    b.shape[1], fdata, offset, n, accumulate);
+        } else {
+            Kernels.gemm().gemm(transposeA, transposeB, m, n, k, a.data, a.offset, a.shape[1], b.data, b.offset,
+                    b.shape[1], data, offset, n, accumulate);
+        }
         return this;
     }
 
@@ -514,25 +694,49 @@ public final class Tensor {
     /** this *= alpha, in place; returns this. */
     public Tensor scaleInPlace(double alpha) {
         markWritten();
+        if (fdata != null) {
+            float a = (float) alpha;
+            for (int i = 0; i < size; i++) {
+                fdata[offset + i] *= a;
+            }
+            return this;
+        }
         for (int i = 0; i < size; i++) {
             data[offset + i] *= alpha;
         }
         return this;
     }
 
-    /** Copies {@code source} (same shape) into this tensor, in place; returns this. */
+    /** Copies {@code source} (same shape and dtype) into this tensor, in place; returns this. */
     public Tensor assignInPlace(Tensor source) {
         markWritten();
         requireSameShape("assignInPlace", source);
-        System.arraycopy(source.data, source.offset, data, offset, size);
+        requireSameDType("assignInPlace", source);
+        if (fdata != null) {
+            System.arraycopy(source.fdata, source.offset, fdata, offset, size);
+        } else {
+            System.arraycopy(source.data, source.offset, data, offset, size);
+        }
         return this;
     }
 
-    /** Sets every element to {@code value}, in place; returns this. */
+    /** Sets every element to {@code value} (rounded to float for float32), in place; returns this. */
     public Tensor fillInPlace(double value) {
         markWritten();
-        Arrays.fill(data, offset, offset + size, value);
+        if (fdata != null) {
+            Arrays.fill(fdata, offset, offset + size, (float) value);
+        } else {
+            Arrays.fill(data, offset, offset + size, value);
+        }
         return this;
+    }
+
+    private void requireSameDType(String op, Tensor other) {
+        if (other.dtype() != dtype()) {
+            throw new IllegalArgumentException(op + ": a " + dtype() + " tensor of shape " + Shape.format(shape)
+                    + " and a " + other.dtype() + " tensor of shape " + Shape.format(other.shape)
+                    + " do not mix; cast one (Tensor.cast, Ops.cast)");
+        }
     }
 
     private void requireSameShape(String op, Tensor other) {
@@ -544,37 +748,86 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ elementwise binary (broadcasting)
 
+    /*
+     * float32 operands: every elementwise operation below is computed on the exact float64 values
+     * and rounded once to float32. For +, -, *, / and max/min that is exactly the float32 operation
+     * (binary64 holds the exact result of one float32 operation to within a rounding that cannot
+     * change the float32 result), so float32 results are those of float32 arithmetic.
+     */
+
     public Tensor add(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.ADD);
+        return binary(other, Broadcast.Op.ADD);
     }
 
     public Tensor sub(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.SUB);
+        return binary(other, Broadcast.Op.SUB);
     }
 
     public Tensor mul(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.MUL);
+        return binary(other, Broadcast.Op.MUL);
     }
 
     public Tensor div(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.DIV);
+        return binary(other, Broadcast.Op.DIV);
     }
 
-    /** Elementwise maximum. */
+    /** Elementwise maximum (NaN if either is NaN). */
     public Tensor maximum(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.MAX);
+        return binary(other, Broadcast.Op.MAX);
     }
 
-    /** Elementwise minimum. */
+    /** Elementwise minimum (NaN if either is NaN). */
     public Tensor minimum(Tensor other) {
-        return Broadcast.apply(this, other, Broadcast.Op.MIN);
+        return binary(other, Broadcast.Op.MIN);
+    }
+
+    private Tensor binary(Tensor other, Broadcast.Op op) {
+        if (other == null) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + ": the other operand is null");
+        }
+        DType d = common(other, op.name().toLowerCase());
+        if (d == DType.FLOAT64 && fdata == null && other.fdata == null) {
+            return Broadcast.apply(this, other, op);
+        }
+        if (d == DType.FLOAT32 && sameShape(other) && fdata != null && other.fdata != null
+                && (op == Broadcast.Op.ADD || op == Broadcast.Op.MUL || op == Broadcast.Op.SUB)) {
+            float[] out = new float[size];
+            float[] a = fdata;
+            float[] b = other.fdata;
+            int ao = offset;
+            int bo = other.offset;
+            if (op == Broadcast.Op.ADD) {
+                for (int i = 0; i < size; i++) {
+                    out[i] = a[ao + i] + b[bo + i];
+                }
+            } else if (op == Broadcast.Op.MUL) {
+                for (int i = 0; i < size; i++) {
+                    out[i] = a[ao + i] * b[bo + i];
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    out[i] = a[ao + i] - b[bo + i];
+                }
+            }
+            return new Tensor(out, 0, shape);
+        }
+        Tensor r = Broadcast.apply(wide(), other.cast(d).wide(), op);
+        return d == DType.FLOAT32 ? r.cast(DType.FLOAT32) : r;
     }
 
     public Tensor add(double c) {
-        return map(this, v -> v + c);
+        return map(this, v -> v + (fdata != null ? (float) c : c));
     }
 
     public Tensor mul(double c) {
+        if (fdata != null) {
+            float f = (float) c;
+            float[] d = new float[size];
+            for (int i = 0; i < size; i++) {
+                d[i] = fdata[offset + i] * f;
+            }
+            return new Tensor(d, 0, shape);
+        }
         double[] d = new double[size];
         for (int i = 0; i < size; i++) {
             d[i] = data[offset + i] * c;
@@ -626,36 +879,58 @@ public final class Tensor {
      * result does not depend on the number of threads.
      */
     private Tensor activation(int kind) {
-        double[] d = new double[size];
-        activation(kind, d, 0);
-        return new Tensor(d, 0, shape);
+        Tensor out = zerosLike(this);
+        out.activation(kind, this);
+        return out;
     }
 
     private Tensor activationInPlace(int kind) {
         markWritten();
-        activation(kind, data, offset);
+        activation(kind, this);
         return this;
     }
 
-    /** The kernel over this tensor's elements into {@code d} from {@code dOff} (which may be this tensor's own storage). */
-    private void activation(int kind, double[] d, int dOff) {
+    /** The kernel over {@code x}'s elements into this tensor's (which may be x itself). */
+    private void activation(int kind, Tensor x) {
+        if (fdata != null) {
+            x.activation(kind, null, fdata, offset);
+        } else {
+            x.activation(kind, data, null, offset);
+        }
+    }
+
+    /** The kernel over this tensor's elements into {@code d} or {@code f} (float32) from {@code dOff}. */
+    private void activation(int kind, double[] d, float[] f, int dOff) {
         ActivationKernel k = Kernels.activations();
         int parts = size >= PARALLEL_ACTIVATION ? Parallelism.threads() : 1;
         if (parts <= 1) {
-            activation(k, kind, 0, size, d, dOff);
+            activation(k, kind, 0, size, d, f, dOff);
         } else {
-            int chunk = ((size + parts - 1) / parts + 7) & ~7;
+            int chunk = ((size + parts - 1) / parts + 15) & ~15;
             Parallelism.run(parts, i -> {
                 int from = i * chunk;
                 int to = Math.min(size, from + chunk);
                 if (from < to) {
-                    activation(k, kind, from, to - from, d, dOff);
+                    activation(k, kind, from, to - from, d, f, dOff);
                 }
             });
         }
     }
 
-    private void activation(ActivationKernel k, int kind, int from, int n, double[] d, int dOff) {
+    private void activation(ActivationKernel k, int kind, int from, int n, double[] d, float[] f, int dOff) {
+        if (fdata != null) {
+            switch (kind) {
+                case EXP:
+                    k.exp(fdata, offset + from, f, dOff + from, n);
+                    break;
+                case TANH:
+                    k.tanh(fdata, offset + from, f, dOff + from, n);
+                    break;
+                default:
+                    k.sigmoid(fdata, offset + from, f, dOff + from, n);
+            }
+            return;
+        }
         switch (kind) {
             case EXP:
                 k.exp(data, offset + from, d, dOff + from, n);
@@ -666,6 +941,72 @@ public final class Tensor {
             default:
                 k.sigmoid(data, offset + from, d, dOff + from, n);
         }
+    }
+
+    /**
+     * The gradient of tanh from its output: {@code into = g ⊙ (1 − this²)} where this tensor is
+     * {@code y = tanh(x)}, element by element (so {@code into} may be {@code g} itself). Same shape
+     * and dtype. Returns {@code into}.
+     */
+    public Tensor tanhGradient(Tensor g, Tensor into) {
+        return activationGradient(g, into, true);
+    }
+
+    /**
+     * The gradient of the logistic sigmoid from its output: {@code into = g ⊙ this ⊙ (1 − this)}
+     * where this tensor is {@code y = sigmoid(x)}; see {@link #tanhGradient}. Returns {@code into}.
+     */
+    public Tensor sigmoidGradient(Tensor g, Tensor into) {
+        return activationGradient(g, into, false);
+    }
+
+    private Tensor activationGradient(Tensor g, Tensor into, boolean tanh) {
+        requireSameShape(tanh ? "tanhGradient" : "sigmoidGradient", g);
+        requireSameShape(tanh ? "tanhGradient" : "sigmoidGradient", into);
+        requireSameDType(tanh ? "tanhGradient" : "sigmoidGradient", g);
+        requireSameDType(tanh ? "tanhGradient" : "sigmoidGradient", into);
+        into.markWritten();
+        int yo = offset;
+        int go = g.offset;
+        int oo = into.offset;
+        if (fdata != null) {
+            float[] yd = fdata;
+            float[] gd = g.fdata;
+            float[] od = into.fdata;
+            for (int i = 0; i < size; i++) {
+                float v = yd[yo + i];
+                od[oo + i] = tanh ? gd[go + i] * (1.0f - v * v) : gd[go + i] * v * (1.0f - v);
+            }
+            return into;
+        }
+        double[] yd = data;
+        double[] gd = g.data;
+        double[] od = into.data;
+        if (tanh) {
+            for (int i = 0; i < size; i++) {
+                double v = yd[yo + i];
+                od[oo + i] = gd[go + i] * (1.0 - v * v);
+            }
+        } else {
+            for (int i = 0; i < size; i++) {
+                double v = yd[yo + i];
+                od[oo + i] = gd[go + i] * v * (1.0 - v);
+            }
+        }
+        return into;
+    }
+
+    /** This tensor's elements where {@code selector} is positive, +0.0 elsewhere (relu's gradient, with selector its output). */
+    public Tensor wherePositive(Tensor selector) {
+        requireSameShape("wherePositive", selector);
+        if (fdata != null || selector.fdata != null) {
+            return narrow(wide().wherePositive(selector.wide()));
+        }
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = selector.data[selector.offset + i] > 0 ? data[offset + i] : 0.0;
+        }
+        return new Tensor(out, 0, shape);
     }
 
     /** Natural logarithm ({@link Math#log}). */
@@ -682,6 +1023,9 @@ public final class Tensor {
     }
 
     public Tensor square() {
+        if (fdata != null) {
+            return mul(this);
+        }
         double[] d = new double[size];
         for (int i = 0; i < size; i++) {
             double v = data[offset + i];
@@ -708,7 +1052,15 @@ public final class Tensor {
         return map(this, f);
     }
 
+    /** {@code f} on every element; for float32, on the exact float64 value, rounded once to float32. */
     private static Tensor map(Tensor t, DoubleUnaryOperator f) {
+        if (t.fdata != null) {
+            float[] d = new float[t.size];
+            for (int i = 0; i < t.size; i++) {
+                d[i] = (float) f.applyAsDouble(t.fdata[t.offset + i]);
+            }
+            return new Tensor(d, 0, t.shape);
+        }
         double[] d = new double[t.size];
         for (int i = 0; i < t.size; i++) {
             d[i] = f.applyAsDouble(t.data[t.offset + i]);
@@ -723,6 +1075,9 @@ public final class Tensor {
      * {@code sum(allAxes, false)}. The sum of no elements is +0.0.
      */
     public Tensor sum() {
+        if (fdata != null) {
+            return narrow(wide().sum());
+        }
         double s = size == 0 ? 0.0 : -0.0; // -0.0 + x == x exactly, so the sum of {-0.0} is -0.0
         for (int i = 0; i < size; i++) {
             s += data[offset + i];
@@ -732,7 +1087,7 @@ public final class Tensor {
 
     /** Sum over the given axes (negative counts from the end). */
     public Tensor sum(int[] axes, boolean keepDims) {
-        return Reduce.apply(this, axes, keepDims, Reduce.Op.SUM);
+        return narrow(Reduce.apply(wide(), axes, keepDims, Reduce.Op.SUM));
     }
 
     /** Sum over one axis. */
@@ -745,26 +1100,29 @@ public final class Tensor {
         if (size == 0) {
             throw new IllegalArgumentException("mean of an empty tensor of shape " + Shape.format(shape));
         }
-        return scalar(sum().item() / size);
+        return scalar(dtype(), wide().sum().item() / size);
     }
 
     /** Mean over the given axes. */
     public Tensor mean(int[] axes, boolean keepDims) {
-        return Reduce.apply(this, axes, keepDims, Reduce.Op.MEAN);
+        return narrow(Reduce.apply(wide(), axes, keepDims, Reduce.Op.MEAN));
     }
 
     /** Maximum over the given axes. */
     public Tensor max(int[] axes, boolean keepDims) {
-        return Reduce.apply(this, axes, keepDims, Reduce.Op.MAX);
+        return narrow(Reduce.apply(wide(), axes, keepDims, Reduce.Op.MAX));
     }
 
     /** Minimum over the given axes. */
     public Tensor min(int[] axes, boolean keepDims) {
-        return Reduce.apply(this, axes, keepDims, Reduce.Op.MIN);
+        return narrow(Reduce.apply(wide(), axes, keepDims, Reduce.Op.MIN));
     }
 
     /** Largest element (NaN if any element is NaN). */
     public double maxValue() {
+        if (fdata != null) {
+            return wide().maxValue();
+        }
         requireNonEmpty("maxValue");
         double m = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) {
@@ -779,6 +1137,9 @@ public final class Tensor {
 
     /** Smallest element (NaN if any element is NaN). */
     public double minValue() {
+        if (fdata != null) {
+            return wide().minValue();
+        }
         requireNonEmpty("minValue");
         double m = Double.POSITIVE_INFINITY;
         for (int i = 0; i < size; i++) {
@@ -793,6 +1154,9 @@ public final class Tensor {
 
     /** Index of the largest element along the last axis; the result drops that axis. */
     public int[] argmaxLastAxis() {
+        if (fdata != null) {
+            return wide().argmaxLastAxis();
+        }
         if (shape.length == 0) {
             throw new IllegalArgumentException("argmax needs rank >= 1, got shape []");
         }
@@ -817,6 +1181,9 @@ public final class Tensor {
 
     /** Euclidean norm of all elements (scaled to avoid overflow). */
     public double norm() {
+        if (fdata != null) {
+            return wide().norm();
+        }
         double scale = 0;
         for (int i = 0; i < size; i++) {
             scale = Math.max(scale, Math.abs(data[offset + i]));
@@ -834,6 +1201,9 @@ public final class Tensor {
 
     /** Sum of squares of all elements. */
     public double sumOfSquares() {
+        if (fdata != null) {
+            return wide().sumOfSquares();
+        }
         double s = 0;
         for (int i = 0; i < size; i++) {
             double v = data[offset + i];
@@ -845,6 +1215,10 @@ public final class Tensor {
     /** Sum of elementwise products with a tensor of the same shape. */
     public double dot(Tensor other) {
         requireSameShape("dot", other);
+        if (fdata != null || other.fdata != null) {
+            requireSameDType("dot", other);
+            return wide().dot(other.wide());
+        }
         double s = 0;
         for (int i = 0; i < size; i++) {
             s = Math.fma(data[offset + i], other.data[other.offset + i], s);
@@ -854,16 +1228,19 @@ public final class Tensor {
 
     /** True if every element is finite. */
     public boolean allFinite() {
-        for (int i = 0; i < size; i++) {
-            if (!Double.isFinite(data[offset + i])) {
-                return false;
-            }
-        }
-        return true;
+        return firstNonFinite() < 0;
     }
 
     /** Flat position of the first non-finite element, or -1. */
     public int firstNonFinite() {
+        if (fdata != null) {
+            for (int i = 0; i < size; i++) {
+                if (!Float.isFinite(fdata[offset + i])) {
+                    return i;
+                }
+            }
+            return -1;
+        }
         for (int i = 0; i < size; i++) {
             if (!Double.isFinite(data[offset + i])) {
                 return i;
@@ -899,7 +1276,7 @@ public final class Tensor {
                 axes[n++] = i;
             }
         }
-        Tensor reduced = Reduce.apply(this, Arrays.copyOf(axes, n), true, Reduce.Op.SUM);
+        Tensor reduced = narrow(Reduce.apply(wide(), Arrays.copyOf(axes, n), true, Reduce.Op.SUM));
         return reduced.reshape(target);
     }
 
@@ -943,6 +1320,9 @@ public final class Tensor {
 
     /** Swaps the last two axes (matrix transpose; a rank-1 or rank-0 tensor is copied unchanged). */
     public Tensor transpose() {
+        if (fdata != null) {
+            return narrow(wide().transpose());
+        }
         if (shape.length < 2) {
             return copy();
         }
@@ -957,6 +1337,9 @@ public final class Tensor {
 
     /** Reorders axes: result dimension i is this tensor's dimension {@code perm[i]}. */
     public Tensor permute(int... perm) {
+        if (fdata != null) {
+            return narrow(wide().permute(perm));
+        }
         int r = shape.length;
         if (perm.length != r) {
             throw new IllegalArgumentException("permutation " + Arrays.toString(perm) + " does not match shape "
@@ -1025,6 +1408,13 @@ public final class Tensor {
             return new Tensor(this, offset + from * inner, out);
         }
         int chunk = (to - from) * inner;
+        if (fdata != null) {
+            float[] f = new float[outer * chunk];
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(fdata, offset + (o * shape[a] + from) * inner, f, o * chunk, chunk);
+            }
+            return new Tensor(f, 0, out);
+        }
         double[] d = new double[outer * chunk];
         for (int o = 0; o < outer; o++) {
             System.arraycopy(data, offset + (o * shape[a] + from) * inner, d, o * chunk, chunk);
@@ -1069,6 +1459,14 @@ public final class Tensor {
             }
             total += p.shape[a];
         }
+        DType dtype = sameDType("concat", parts);
+        if (dtype == DType.FLOAT32) {
+            Tensor[] wide = new Tensor[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                wide[i] = parts[i].wide();
+            }
+            return concat(a, wide).cast(DType.FLOAT32);
+        }
         int[] out = first.clone();
         out[a] = total;
         int inner = 1;
@@ -1099,6 +1497,13 @@ public final class Tensor {
         }
         int[] s = parts[0].shape;
         int n = Shape.size(s);
+        if (sameDType("stack", parts) == DType.FLOAT32) {
+            Tensor[] wide = new Tensor[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                wide[i] = parts[i].wide();
+            }
+            return stack(wide).cast(DType.FLOAT32);
+        }
         double[] d = new double[n * parts.length];
         for (int i = 0; i < parts.length; i++) {
             if (!Arrays.equals(parts[i].shape, s)) {
@@ -1110,6 +1515,18 @@ public final class Tensor {
         out[0] = parts.length;
         System.arraycopy(s, 0, out, 1, s.length);
         return new Tensor(d, 0, out);
+    }
+
+    /** The parts' common dtype, or an error naming the dtypes that differ. */
+    private static DType sameDType(String op, Tensor... parts) {
+        DType d = parts[0].dtype();
+        for (Tensor p : parts) {
+            if (p.dtype() != d) {
+                throw new IllegalArgumentException(op + ": tensors of dtypes " + d + " and " + p.dtype()
+                        + " do not mix (shapes " + describeShapes(parts) + "); cast one (Tensor.cast, Ops.cast)");
+            }
+        }
+        return d;
     }
 
     static String describeShapes(Tensor... ts) {
@@ -1125,6 +1542,9 @@ public final class Tensor {
 
     /** Expands this tensor to {@code target} by broadcasting (a copy, also when the shape already matches). */
     public Tensor broadcastTo(int... target) {
+        if (fdata != null) {
+            return narrow(wide().broadcastTo(target));
+        }
         if (Arrays.equals(shape, target)) {
             return copy();
         }
@@ -1171,8 +1591,16 @@ public final class Tensor {
 
     /** True if shapes are equal and every element is bitwise equal (NaN equals NaN). */
     public boolean bitwiseEquals(Tensor other) {
-        if (!Arrays.equals(shape, other.shape)) {
+        if (!Arrays.equals(shape, other.shape) || dtype() != other.dtype()) {
             return false;
+        }
+        if (fdata != null) {
+            for (int i = 0; i < size; i++) {
+                if (Float.floatToIntBits(fdata[offset + i]) != Float.floatToIntBits(other.fdata[other.offset + i])) {
+                    return false;
+                }
+            }
+            return true;
         }
         for (int i = 0; i < size; i++) {
             if (Double.doubleToLongBits(data[offset + i]) != Double.doubleToLongBits(other.data[other.offset + i])) {
@@ -1182,10 +1610,13 @@ public final class Tensor {
         return true;
     }
 
-    /** True if shapes are equal and |a - b| <= atol + rtol |b| for every element. */
+    /** True if shapes are equal and {@code |a - b| <= atol + rtol |b|} for every element (values compared as float64). */
     public boolean allClose(Tensor other, double rtol, double atol) {
         if (!Arrays.equals(shape, other.shape)) {
             return false;
+        }
+        if (fdata != null || other.fdata != null) {
+            return wide().allClose(other.wide(), rtol, atol);
         }
         for (int i = 0; i < size; i++) {
             double a = data[offset + i];
@@ -1200,6 +1631,9 @@ public final class Tensor {
     /** Largest |a - b| over all elements of two tensors of the same shape. */
     public double maxAbsDiff(Tensor other) {
         requireSameShape("maxAbsDiff", other);
+        if (fdata != null || other.fdata != null) {
+            return wide().maxAbsDiff(other.wide());
+        }
         double m = 0;
         for (int i = 0; i < size; i++) {
             m = Math.max(m, Math.abs(data[offset + i] - other.data[other.offset + i]));
@@ -1209,6 +1643,9 @@ public final class Tensor {
 
     @Override
     public String toString() {
+        if (fdata != null) {
+            return wide().toString().replaceFirst("^Tensor", "Tensor(float32)");
+        }
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.format(shape)).append(' ');
         if (size > 64) {
             sb.append('[');

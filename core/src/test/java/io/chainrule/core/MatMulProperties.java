@@ -1,5 +1,7 @@
 package io.chainrule.core;
 
+import io.chainrule.core.testing.TensorArbitraries;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

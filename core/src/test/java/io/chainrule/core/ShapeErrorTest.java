@@ -168,7 +168,7 @@ class ShapeErrorTest {
         assertRejected(() -> Tensor.wrap(new double[5], 2, 3), "[2, 3]", "5");
         assertRejected(() -> Tensor.of(new double[7], 2, 3), "[2, 3]", "7");
         assertRejected(() -> Tensor.wrap(new double[2]), "[]", "2");
-        assertRejected(() -> Tensor.wrap(null, 2), "null");
+        assertRejected(() -> Tensor.wrap((double[]) null, 2), "null");
     }
 
     @Test

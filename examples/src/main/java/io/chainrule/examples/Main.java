@@ -22,6 +22,6 @@ public final class Main {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cl = ChainruleCommand.commandLine(out, err);
-        return cl.execute(ChainruleCommand.withDefaultSubcommand(cl, args));
+        return ChainruleCommand.execute(cl, args);
     }
 }

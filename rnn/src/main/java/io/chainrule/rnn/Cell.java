@@ -1,6 +1,8 @@
 package io.chainrule.rnn;
 
+import io.chainrule.autodiff.StateDict;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 
 import java.util.List;
 
@@ -22,6 +24,17 @@ public interface Cell {
     /** The parameters, in a fixed order, each named. */
     List<Var> parameters();
 
+    /**
+     * The parameters keyed by their names, in {@link #parameters()}'s order: what to save and load.
+     * A built-in cell's keys are those of the matching one-layer PyTorch module
+     * ({@code weight_ih_l0}, {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}), so its
+     * saved state loads into {@code nn.RNN}, {@code nn.GRU} or {@code nn.LSTM} as is. The default
+     * keys a cell's parameters by {@link Var#name()} (each must have a distinct one).
+     */
+    default StateDict stateDict() {
+        return StateDict.of(parameters());
+    }
+
     /** D, the size of one input vector. */
     int inputSize();
 
@@ -42,6 +55,15 @@ public interface Cell {
      */
     default Var prepareInputs(Var inputs, Params params) {
         return inputs;
+    }
+
+    /**
+     * The element type of the cell's parameters, which its inputs and states must share: the first
+     * parameter's by default (float64 for a cell without parameters).
+     */
+    default DType dtype() {
+        List<Var> ps = parameters();
+        return ps.isEmpty() ? DType.FLOAT64 : ps.get(0).value().dtype();
     }
 
     /** One step: the prepared input of step t (x_t by default) and the previous state give the next state. */

@@ -1,7 +1,9 @@
 package io.chainrule.rnn;
 
 import io.chainrule.autodiff.Ops;
+import io.chainrule.autodiff.StateDict;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
@@ -23,23 +25,34 @@ public final class OutputLayer {
     }
 
     public OutputLayer(int hiddenSize, int outputSize, boolean withBias, RandomGenerator rng) {
+        this(hiddenSize, outputSize, withBias, rng, DType.FLOAT64);
+    }
+
+    /** Random weights of {@code dtype} (float32: the float64 draws, rounded). */
+    public OutputLayer(int hiddenSize, int outputSize, boolean withBias, RandomGenerator rng, DType dtype) {
         if (hiddenSize <= 0 || outputSize <= 0) {
             throw new IllegalArgumentException("OutputLayer: sizes must be positive, got hidden " + hiddenSize
                     + ", output " + outputSize);
         }
         double k = 1.0 / Math.sqrt(hiddenSize);
-        this.weight = Var.param(Tensor.uniform(rng, -k, k, outputSize, hiddenSize), "weight");
-        this.bias = withBias ? Var.param(Tensor.uniform(rng, -k, k, outputSize), "bias") : null;
+        this.weight = Var.param(Tensor.uniform(rng, -k, k, outputSize, hiddenSize).cast(dtype), "weight");
+        this.bias = withBias ? Var.param(Tensor.uniform(rng, -k, k, outputSize).cast(dtype), "bias") : null;
+    }
+
+    /** Seeded, of {@code dtype}. */
+    public OutputLayer(int hiddenSize, int outputSize, boolean withBias, long seed, DType dtype) {
+        this(hiddenSize, outputSize, withBias, new Well19937c(seed), dtype);
     }
 
     /** Given weights: W_qh [Q, H], bias [Q] or null. */
     public OutputLayer(Tensor weight, Tensor bias) {
         if (weight == null || weight.rank() != 2) {
-            throw new IllegalArgumentException("OutputLayer: weight must be a [Q, H] matrix");
+            throw new IllegalArgumentException("OutputLayer: weight must be a [Q, H] matrix, got "
+                    + (weight == null ? "null" : java.util.Arrays.toString(weight.shape())));
         }
-        if (bias != null && !bias.hasShape(weight.dim(0))) {
-            throw new IllegalArgumentException("OutputLayer: bias must have shape [" + weight.dim(0) + "], got "
-                    + java.util.Arrays.toString(bias.shape()));
+        StateDict.checkValue("OutputLayer: ", "weight", weight.shape(), weight);
+        if (bias != null) {
+            StateDict.checkValue("OutputLayer: ", "bias", new int[] {weight.dim(0)}, bias);
         }
         this.weight = Var.param(weight, "weight");
         this.bias = bias == null ? null : Var.param(bias, "bias");
@@ -57,6 +70,11 @@ public final class OutputLayer {
 
     public Var bias() {
         return bias;
+    }
+
+    /** {@code weight} and {@code bias} (when it has one): the keys of PyTorch's {@code nn.Linear}. */
+    public StateDict stateDict() {
+        return StateDict.of(parameters());
     }
 
     public List<Var> parameters() {

@@ -87,17 +87,16 @@ public interface SequenceSource {
 
             @Override
             public Tensor inputs(int from, int to) {
-                double[] out = new double[(to - from) * batch * inputSize];
-                int per = batch * inputSize;
+                Tensor[] steps = new Tensor[to - from];
                 for (int t = from; t < to; t++) {
                     Tensor x = step.apply(t);
                     if (x == null || !x.hasShape(batch, inputSize)) {
                         throw new IllegalStateException("the generator gave step " + t + " of shape "
                                 + (x == null ? "null" : Shape.format(x.shape())) + "; expected [" + batch + ", " + inputSize + "]");
                     }
-                    System.arraycopy(x.array(), x.offset(), out, (t - from) * per, per);
+                    steps[t - from] = x;
                 }
-                return Tensor.wrap(out, to - from, batch, inputSize);
+                return Tensor.stack(steps);
             }
         };
     }

@@ -7,6 +7,7 @@ import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.CheckpointedChain;
 import io.chainrule.autodiff.checkpoint.Schedule;
+import io.chainrule.autodiff.checkpoint.Step;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.BpttStrategy;
@@ -50,7 +51,7 @@ public final class Unroll {
         }
         Var[] parts = new Var[cell.stateParts()];
         for (int i = 0; i < parts.length; i++) {
-            parts[i] = Var.constant(Tensor.zeros(batch, cell.hiddenSize()));
+            parts[i] = Var.constant(Tensor.zeros(cell.dtype(), batch, cell.hiddenSize()));
         }
         return State.of(parts);
     }
@@ -88,6 +89,21 @@ public final class Unroll {
     }
 
     /**
+     * {@link #loss(Cell, Var, State, StepLoss, BpttStrategy)}, keeping every hidden output
+     * h_1..h_T for {@link SequenceLoss#hidden()} (as part of the graph: a loss built on them is
+     * differentiated through the unroll) and {@link SequenceLoss#hiddenValues()}. Under a strategy
+     * that recomputes activations the steps' graphs are not kept, so only the values are: copied
+     * as each step first runs, which costs the memory of storing h_t however few states the
+     * schedule keeps.
+     */
+    public static SequenceLoss lossWithHidden(Cell cell, Var inputs, State initial, StepLoss loss,
+                                              BpttStrategy strategy) {
+        int steps = checkInputs(cell, inputs, initial);
+        int chunk = defaultChunkSteps(steps, inputs.shape()[1]);
+        return chunked(cell, Chunks.of(inputs, chunk), initial, loss, strategy, chunk, new Var[steps]);
+    }
+
+    /**
      * The sequence loss L = (1/T) Σ_t loss(t, h_t) under {@code strategy}, with the inputs produced
      * by {@code source} a chunk at a time ({@link #defaultChunkSteps} steps): the whole sequence is
      * never held, and under a recomputing strategy a chunk's inputs and its hoisted projection are
@@ -120,19 +136,76 @@ public final class Unroll {
      */
     private static SequenceLoss chunked(Cell cell, Chunks chunks, State initial, StepLoss loss, BpttStrategy strategy,
                                         int chunk) {
+        return chunked(cell, chunks, initial, loss, strategy, chunk, null);
+    }
+
+    private static SequenceLoss chunked(Cell cell, Chunks chunks, State initial, StepLoss loss, BpttStrategy strategy,
+                                        int chunk, Var[] hidden) {
         int steps = chunks.steps();
         double[] xi = scales(strategy, steps);
         checkLoss(loss);
         Schedule schedule = strategy.recompute();
         int blocks = (steps + chunk - 1) / chunk;
         ChunkFn fn = new ChunkFn(cell, chunks, loss, xi, null, chunk, schedule);
+        fn.hidden = hidden;
         Schedule outer = null;
         if (schedule != null && schedule.needsMeasurement()) {
             outer = fn.measure(schedule, initial, blocks);
         } else if (schedule != null && blocks > 1) {
             outer = Schedule.everyK(1);
         }
-        return run(initial, steps, chunk, outer, fn);
+        return run(initial, steps, chunk, outer, fn, hidden, schedule != null);
+    }
+
+    /**
+     * Every hidden output of one layer over the sequence, [T, B, H], and its final state, under
+     * {@code strategy}: the layer-major building block of deep and bidirectional networks, whose
+     * next layer reads all T outputs at once. Step t's output is a value of its own made right
+     * after the step ({@code Ops.identity(h_t)}), so that with a {@linkplain BpttStrategy#recompute
+     * schedule} the checkpoints return their steps' outputs and gradients stay bitwise those of the
+     * strategy without it ({@link CheckpointedChain#runEmitting}). Prepared inputs are donated as in
+     * {@link #loss(Cell, Var, State, StepLoss, BpttStrategy)}.
+     */
+    public static SequenceOutputs outputs(Cell cell, Var inputs, State initial, BpttStrategy strategy) {
+        return outputs(cell, inputs, initial, strategy, false);
+    }
+
+    /**
+     * {@link #outputs(Cell, Var, State, BpttStrategy)} reading the sequence from its end, as the
+     * reverse direction of a bidirectional layer: step 0 reads input T−1 and the strategy's ξ_t
+     * apply in that order of reading; output slice t is the state after reading inputs T−1 down to
+     * t (PyTorch's layout of the reverse direction), the final state the one after reading input 0.
+     */
+    public static SequenceOutputs reverseOutputs(Cell cell, Var inputs, State initial, BpttStrategy strategy) {
+        return outputs(cell, inputs, initial, strategy, true);
+    }
+
+    private static SequenceOutputs outputs(Cell cell, Var inputs, State initial, BpttStrategy strategy, boolean reverse) {
+        int steps = checkInputs(cell, inputs, initial);
+        double[] xi = scales(strategy, steps);
+        Params p = Params.shared();
+        Var prepared = cell.prepareInputs(inputs, p);
+        Var[] xs = Ops.unstack(prepared, 0);
+        if (strategy.recompute() == null && !prepared.value().sharesStorageWith(inputs.value())) {
+            for (Var x : xs) {
+                x.donate();
+            }
+        }
+        int parts = initial.size();
+        Step step = (state, t) -> {
+            int at = reverse ? steps - 1 - t : t;
+            State next = checkedStep(cell, xs[at], enter(State.of(state), xi[t], null), p, at);
+            Var[] out = Arrays.copyOf(next.parts(), parts + 1);
+            out[parts] = Ops.identity(next.h());
+            return out;
+        };
+        Schedule schedule = strategy.recompute() != null ? strategy.recompute() : Schedule.storeAll();
+        Var[] all = CheckpointedChain.runEmitting(step, initial.parts(), steps, schedule, 1);
+        Var[] hs = new Var[steps];
+        for (int t = 0; t < steps; t++) {
+            hs[reverse ? steps - 1 - t : t] = all[parts + t];
+        }
+        return new SequenceOutputs(Ops.stack(hs), State.of(Arrays.copyOf(all, parts)));
     }
 
     /**
@@ -229,8 +302,15 @@ public final class Unroll {
      * the running loss).
      */
     private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance) {
+        return run(initial, steps, block, schedule, advance, null, false);
+    }
+
+    /** {@link #run(State, int, int, Schedule, Advance)} keeping h_t in {@code hidden} (see {@link #lossWithHidden}). */
+    private static SequenceLoss run(State initial, int steps, int block, Schedule schedule, Advance advance, Var[] hidden,
+                                    boolean recomputed) {
         int blocks = (steps + block - 1) / block;
-        Carry c = new Carry(initial, Var.constant(0.0));
+        // the running loss in the state's dtype: a float32 model sums its losses in float32
+        Carry c = new Carry(initial, Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0)));
         if (schedule == null) {
             for (int b = 0; b < blocks; b++) {
                 c = advance.apply(b * block, Math.min(steps, (b + 1) * block), c.state(), c.lossSum());
@@ -248,7 +328,7 @@ public final class Unroll {
             }, flat, blocks, schedule);
             c = new Carry(State.of(Arrays.copyOf(end, parts)), end[parts]);
         }
-        return new SequenceLoss(c.lossSum().mul(1.0 / steps), c.state(), steps);
+        return new SequenceLoss(c.lossSum().mul(1.0 / steps), c.state(), steps, hidden, schedule != null || recomputed);
     }
 
     /** Where a chunk's inputs come from: parts of an input Var, or a source asked on demand. */
@@ -329,6 +409,8 @@ public final class Unroll {
         private final List<State> held;
         private final int chunk;
         private Schedule inner;
+        /** Where to keep h_t ({@link #lossWithHidden}), or null. */
+        private Var[] hidden;
 
         ChunkFn(Cell cell, Chunks chunks, StepLoss loss, double[] xi, List<State> held, int chunk, Schedule inner) {
             this.cell = cell;
@@ -362,6 +444,9 @@ public final class Unroll {
                 Var sum = lossSum;
                 for (int t = from; t < to; t++) {
                     state = checkedStep(cell, xs[t - from], enter(state, xi[t], held == null ? null : held.get(t)), p, t);
+                    if (hidden != null) {
+                        hidden[t] = state.h();
+                    }
                     sum = sum.add(stepLoss(loss, t, state));
                 }
                 return new Carry(state, sum);
@@ -372,6 +457,10 @@ public final class Unroll {
             Var[] end = CheckpointedChain.run((state, local) -> {
                 int t = from + local;
                 State next = checkedStep(cell, xs[local], enter(State.of(Arrays.copyOf(state, parts)), xi[t], null), p, t);
+                if (hidden != null && hidden[t] == null) {
+                    // the first run of step t; recomputations during backward are bitwise the same
+                    hidden[t] = Var.constant(next.h().value().copy());
+                }
                 Var[] out = Arrays.copyOf(next.parts(), parts + 1);
                 out[parts] = state[parts].add(stepLoss(loss, t, next));
                 return out;
@@ -398,7 +487,7 @@ public final class Unroll {
             try (NoGrad scope = NoGrad.enableGrad()) {
                 Var x = chunks.chunk(0, 1);
                 perStepTransient = 8L * (x.value().size() + cell.prepareInputs(x, Params.shared()).value().size());
-                probe = apply(0, 1, initial.detach(), Var.constant(0.0));
+                probe = apply(0, 1, initial.detach(), Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0)));
             } finally {
                 rng.restore(at);
                 inner = keep;
@@ -409,7 +498,7 @@ public final class Unroll {
                 v.releaseGraph();
             }
             Var[] flat = Arrays.copyOf(initial.parts(), initial.size() + 1);
-            flat[initial.size()] = Var.constant(0.0);
+            flat[initial.size()] = Var.constant(Tensor.scalar(initial.get(0).value().dtype(), 0.0));
             long stateBytes = CheckpointedChain.stateBytes(flat);
             long transientBytes = chunk * perStepTransient;
             long boundaries = (blocks - 1) * stateBytes;
@@ -499,6 +588,10 @@ public final class Unroll {
             throw new IllegalArgumentException("the sequence has no steps (T = 0, inputs shape " + Shape.format(s) + ")");
         }
         checkSizes(cell, s, initial);
+        if (inputs.value().dtype() != cell.dtype()) {
+            throw new IllegalArgumentException(cell.name() + " is " + cell.dtype() + " but the inputs of shape "
+                    + Shape.format(s) + " are " + inputs.value().dtype() + "; cast them (Tensor.cast)");
+        }
         return s[0];
     }
 

@@ -5,6 +5,7 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.Bptt;
+import io.chainrule.rnn.testing.BuiltInCells;
 import io.chainrule.rnn.bptt.BpttStrategy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +22,7 @@ class StrategyIdentityTest {
     static List<Tensor> gradients(String cellName, BpttStrategy strategy) {
         int steps = 9;
         int batch = 2;
-        Cell cell = Cells.create(cellName, 3, 4, 21);
+        Cell cell = BuiltInCells.create(cellName, 3, 4, 21);
         OutputLayer head = new OutputLayer(4, 2, true, 22);
         Tensor x = Tensor.randn(23, 1.0, steps, batch, 3);
         Tensor y = Tensor.randn(24, 1.0, steps, batch, 2);

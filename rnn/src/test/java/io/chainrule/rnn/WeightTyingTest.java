@@ -4,6 +4,7 @@ import io.chainrule.autodiff.Losses;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.bptt.Bptt;
+import io.chainrule.rnn.testing.BuiltInCells;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,7 +28,7 @@ class WeightTyingTest {
         int batch = 3;
         int in = 4;
         int hidden = 5;
-        Cell cell = Cells.create(name, in, hidden, 11);
+        Cell cell = BuiltInCells.create(name, in, hidden, 11);
         OutputLayer head = new OutputLayer(hidden, 2, true, 12);
         Tensor x = Tensor.randn(13, 1.0, steps, batch, in);
         Tensor y = Tensor.randn(14, 1.0, steps, batch, 2);

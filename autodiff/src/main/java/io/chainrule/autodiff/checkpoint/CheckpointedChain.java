@@ -5,7 +5,9 @@ import io.chainrule.autodiff.GradMode;
 import io.chainrule.autodiff.Var;
 import io.chainrule.core.Shape;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A chain of T repeated steps whose activations are kept or recomputed according to a
@@ -31,6 +33,11 @@ public final class CheckpointedChain {
      * array). The initial state array is not modified.
      */
     public static Var[] run(Step step, Var[] initialState, int steps, Schedule schedule) {
+        int[][] shapes = checkedShapes(step, initialState, steps, schedule);
+        return new Chain(step, shapes, 0).advance(initialState.clone(), 0, steps, schedule.layout(steps), null);
+    }
+
+    private static int[][] checkedShapes(Step step, Var[] initialState, int steps, Schedule schedule) {
         if (step == null) {
             throw new IllegalArgumentException("step must not be null");
         }
@@ -50,66 +57,117 @@ public final class CheckpointedChain {
             }
             shapes[i] = initialState[i].shape();
         }
-        return new Chain(step, shapes).advance(initialState.clone(), 0, steps, schedule.layout(steps));
+        return shapes;
     }
 
     /**
-     * The bytes a checkpoint keeps for {@code state}: 8 (one float64) for every element of every
-     * value, whether or not it requires a gradient. The unit of {@link Schedule#budget}.
+     * A chain whose steps also emit values that leave it, such as a recurrent layer's h_t read by
+     * the layer above: {@code step} returns the state after step t followed by
+     * {@code outputsPerStep} outputs of step t. Returns the final state followed by every step's
+     * outputs, step 0's first. A checkpoint returns the outputs of the steps it covers beside the
+     * state it ends with, and recomputing it recomputes them, so gradients reaching the outputs
+     * are bitwise those of {@link Schedule#storeAll()}, as for {@link #run}, when each output is a
+     * value of its own made right after its step's state (for instance {@code Ops.identity(h)}).
+     * The outputs themselves are held by whoever reads them: checkpointing saves only what the
+     * steps compute on the way.
+     */
+    public static Var[] runEmitting(Step step, Var[] initialState, int steps, Schedule schedule, int outputsPerStep) {
+        if (outputsPerStep < 0) {
+            throw new IllegalArgumentException("outputs per step must not be negative, got " + outputsPerStep);
+        }
+        int[][] shapes = checkedShapes(step, initialState, steps, schedule);
+        List<Var> emitted = new ArrayList<>((int) Math.min((long) steps * outputsPerStep, 1 << 20));
+        Var[] last = new Chain(step, shapes, outputsPerStep).advance(initialState.clone(), 0, steps, schedule.layout(steps), emitted);
+        Var[] out = Arrays.copyOf(last, last.length + emitted.size());
+        for (int i = 0; i < emitted.size(); i++) {
+            out[last.length + i] = emitted.get(i);
+        }
+        return out;
+    }
+
+    /**
+     * The bytes a checkpoint keeps for {@code state}: 8 for every float64 element and 4 for every
+     * float32 one, of every value, whether or not it requires a gradient. The unit of
+     * {@link Schedule#budget}.
      */
     public static long stateBytes(Var... state) {
         long bytes = 0;
         for (Var v : state) {
-            bytes += 8L * v.value().size();
+            bytes += (long) v.value().dtype().bytes() * v.value().size();
         }
         return bytes;
     }
 
-    /** The step function and the state's shapes, shared by every segment of one run. */
+    /** The step function, the state's shapes and the outputs a step emits, shared by every segment of one run. */
     private static final class Chain {
         private final Step step;
         private final int[][] shapes;
+        private final int emits;
 
-        Chain(Step step, int[][] shapes) {
+        Chain(Step step, int[][] shapes, int emits) {
             this.step = step;
             this.shapes = shapes;
+            this.emits = emits;
         }
 
-        /** Steps {@code [from, from + length)} from {@code state}, laid out by {@code layout} when recording. */
-        Var[] advance(Var[] state, int from, int length, Layout layout) {
+        /**
+         * Steps {@code [from, from + length)} from {@code state}, laid out by {@code layout} when
+         * recording; the steps' outputs are added to {@code emitted} (null when steps emit none).
+         */
+        Var[] advance(Var[] state, int from, int length, Layout layout, List<Var> emitted) {
             if (!GradMode.isEnabled()) {
                 // a checkpoint's forward, or an unrecorded run: nested checkpoints would be transparent anyway
-                return loop(state, from, length);
+                return loop(state, from, length, emitted);
             }
             for (Part p : layout.parts(from, length)) {
                 if (p.taped()) {
-                    state = loop(state, p.from(), p.length());
+                    state = loop(state, p.from(), p.length(), emitted);
+                } else if (emits == 0) {
+                    state = Checkpoint.apply(in -> advance(in, p.from(), p.length(), p.inner(), null), state);
                 } else {
-                    state = Checkpoint.apply(in -> advance(in, p.from(), p.length(), p.inner()), state);
+                    int n = shapes.length;
+                    Var[] out = Checkpoint.apply(in -> {
+                        List<Var> inner = new ArrayList<>(p.length() * emits);
+                        Var[] end = advance(in, p.from(), p.length(), p.inner(), inner);
+                        Var[] all = Arrays.copyOf(end, n + inner.size());
+                        for (int i = 0; i < inner.size(); i++) {
+                            all[n + i] = inner.get(i);
+                        }
+                        return all;
+                    }, state);
+                    state = Arrays.copyOf(out, n);
+                    emitted.addAll(Arrays.asList(out).subList(n, out.length));
                 }
             }
             return state;
         }
 
-        private Var[] loop(Var[] state, int from, int length) {
+        private Var[] loop(Var[] state, int from, int length, List<Var> emitted) {
             for (int t = from; t < from + length; t++) {
                 Var[] next = step.apply(state.clone(), t);
                 check(next, t);
+                if (emits > 0) {
+                    emitted.addAll(Arrays.asList(next).subList(shapes.length, next.length));
+                    next = Arrays.copyOf(next, shapes.length);
+                }
                 state = next;
             }
             return state;
         }
 
         private void check(Var[] next, int t) {
-            if (next == null || next.length != shapes.length) {
+            int want = shapes.length + emits;
+            if (next == null || next.length != want) {
                 throw new IllegalStateException("step " + t + " returned " + (next == null ? "null" : next.length + " values")
-                        + " for a state of " + shapes.length + " values");
+                        + " for a state of " + shapes.length + " values"
+                        + (emits == 0 ? "" : " and " + emits + " outputs"));
             }
             for (int i = 0; i < next.length; i++) {
                 if (next[i] == null) {
-                    throw new IllegalStateException("step " + t + " returned null for state value " + i);
+                    throw new IllegalStateException("step " + t + " returned null for "
+                            + (i < shapes.length ? "state value " + i : "output " + (i - shapes.length)));
                 }
-                if (!next[i].value().hasShape(shapes[i])) {
+                if (i < shapes.length && !next[i].value().hasShape(shapes[i])) {
                     throw new IllegalStateException("step " + t + " changed state value " + i + " from shape "
                             + Shape.format(shapes[i]) + " to " + Shape.format(next[i].shape())
                             + "; a chain's state keeps its shapes (" + Arrays.deepToString(shapes) + ")");

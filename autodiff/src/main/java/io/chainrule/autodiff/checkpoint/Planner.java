@@ -14,7 +14,7 @@ import java.util.List;
  * times and that {@link Plan#peakBytes} matches the engine's own accounting.
  *
  * <p>For {@link Schedule#optimal(int) optimal(s)} the count equals Griewank's closed form
- * {@link #binomialExtraForward(long, int)}: {@code T + p(T, s)} evaluations.
+ * {@link #binomialExtraForward(int, int)}: {@code T + p(T, s)} evaluations.
  */
 public final class Planner {
     private Planner() {

@@ -1,5 +1,9 @@
 package io.chainrule.autodiff.engine;
 
+import io.chainrule.core.DType;
+import io.chainrule.core.Shape;
+import io.chainrule.core.Tensor;
+
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +30,8 @@ public final class BufferPool {
     private static final ThreadLocal<BufferPool> THREAD = ThreadLocal.withInitial(BufferPool::new);
 
     private final Map<Integer, ArrayDeque<double[]>> byLength = new HashMap<>();
+    private final Map<Integer, ArrayDeque<float[]>> floatsByLength = new HashMap<>();
+    /** Bytes kept, over 8: a float array counts half its length. */
     private long doubles;
 
     private BufferPool() {
@@ -40,10 +46,11 @@ public final class BufferPool {
     public static void release() {
         BufferPool p = THREAD.get();
         p.byLength.clear();
+        p.floatsByLength.clear();
         p.doubles = 0;
     }
 
-    /** The doubles kept on the calling thread. */
+    /** The doubles kept on the calling thread (float arrays count half their length). */
     public static long keptDoubles() {
         return THREAD.get().doubles;
     }
@@ -73,5 +80,46 @@ public final class BufferPool {
     double[] takeOrNew(int length) {
         double[] a = take(length);
         return a != null ? a : new double[length];
+    }
+
+    /** Keeps a float array, within the bounds (it counts half its length). */
+    void keepFloats(float[] a) {
+        long cost = (a.length + 1) / 2;
+        if (a.length >= MIN_LENGTH && doubles + cost <= MAX_DOUBLES) {
+            ArrayDeque<float[]> free = floatsByLength.computeIfAbsent(a.length, n -> new ArrayDeque<>());
+            if (free.size() < PER_LENGTH) {
+                free.push(a);
+                doubles += cost;
+            }
+        }
+    }
+
+    /** A kept float array of {@code length} (contents left over), or null. */
+    float[] takeFloats(int length) {
+        ArrayDeque<float[]> free = floatsByLength.get(length);
+        float[] a = free == null ? null : free.poll();
+        if (a != null) {
+            doubles -= (a.length + 1) / 2;
+        }
+        return a;
+    }
+
+    /** Keeps an array of either kind (see {@link #keep} and {@link #keepFloats}). */
+    void keepArray(Object a) {
+        if (a instanceof double[]) {
+            keep((double[]) a);
+        } else if (a instanceof float[]) {
+            keepFloats((float[]) a);
+        }
+    }
+
+    /** A buffer of {@code dtype} and {@code shape}, from a kept array or new (contents undefined when kept). */
+    Tensor tensor(DType dtype, int[] shape) {
+        int length = Shape.size(shape);
+        if (dtype == DType.FLOAT32) {
+            float[] f = takeFloats(length);
+            return Tensor.wrap(f != null ? f : new float[length], shape);
+        }
+        return Tensor.wrap(takeOrNew(length), shape);
     }
 }

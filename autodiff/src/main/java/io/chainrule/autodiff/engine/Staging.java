@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.engine;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import io.chainrule.core.kernel.GemmKernel;
 import io.chainrule.core.kernel.Kernels;
@@ -39,13 +40,15 @@ final class Staging {
     private static final class Staged {
         final int m;
         final int n;
+        final DType dtype;
         final Side a;
         final Side b;
         int rows;
 
-        Staged(int m, int n) {
+        Staged(int m, int n, DType dtype) {
             this.m = m;
             this.n = n;
+            this.dtype = dtype;
             this.a = new Side(m);
             this.b = new Side(n);
         }
@@ -55,16 +58,16 @@ final class Staging {
     private static final class Side {
         final int width;
         final int[] at = new int[ROWS];
-        /** The array the rows lie in: {@link #copies}, or an array they are read from in place. */
-        double[] source;
-        /** The rows copied here (a kept array, taken when first needed). */
-        double[] copies;
+        /** The array the rows lie in (double[] or float[], the parameter's dtype): {@link #copies}, or an array they are read from in place. */
+        Object source;
+        /** The rows copied here (a kept array of the parameter's dtype, taken when first needed). */
+        Object copies;
 
         Side(int width) {
             this.width = width;
         }
 
-        boolean readsInPlace(double[] array) {
+        boolean readsInPlace(Object array) {
             return source == array && source != copies;
         }
     }
@@ -91,7 +94,7 @@ final class Staging {
             flush(leaf);
         }
         if (st == null) {
-            st = new Staged(a.dim(1), b.dim(1));
+            st = new Staged(a.dim(1), b.dim(1), a.dtype());
             staged.put(leaf, st);
         }
         stageRows(st.a, st.rows, a, k, aStays);
@@ -101,7 +104,8 @@ final class Staging {
 
     /** Appends the k rows of {@code x} to {@code side} from row {@code row0}: in place when they stay unchanged and lie with the rows before, else copied. */
     private void stageRows(Side side, int row0, Tensor x, int k, boolean stays) {
-        double[] array = x.array();
+        boolean floats = x.dtype() == DType.FLOAT32;
+        Object array = floats ? x.floatArray() : x.array();
         int w = side.width;
         if (stays && (row0 == 0 || side.readsInPlace(array))) {
             side.source = array;
@@ -112,7 +116,12 @@ final class Staging {
             return;
         }
         if (side.copies == null) {
-            side.copies = pool.takeOrNew(ROWS * w);
+            if (floats) {
+                float[] kept = pool.takeFloats(ROWS * w);
+                side.copies = kept != null ? kept : new float[ROWS * w];
+            } else {
+                side.copies = pool.takeOrNew(ROWS * w);
+            }
         }
         if (row0 > 0 && side.source != side.copies) {
             // the rows so far were read in place: copy them over first
@@ -136,18 +145,36 @@ final class Staging {
         }
         Tensor grad = leaf.grad();
         boolean fresh = grad == null;
-        double[] c = fresh ? new double[st.m * st.n] : grad.array();
         int cOff = fresh ? 0 : grad.offset();
         GemmKernel gemm = Kernels.gemm();
-        if (st.a.source == st.a.copies && st.b.source == st.b.copies) {
-            // all rows copied, one under the other: the plain product, which may read small factors in place
-            gemm.gemm(true, false, st.m, st.n, st.rows, st.a.copies, 0, st.m, st.b.copies, 0, st.n, c, cOff, st.n, !fresh);
+        boolean copied = st.a.source == st.a.copies && st.b.source == st.b.copies;
+        if (st.dtype == DType.FLOAT32) {
+            float[] c = fresh ? new float[st.m * st.n] : grad.floatArray();
+            float[] a = (float[]) st.a.source;
+            float[] b = (float[]) st.b.source;
+            if (copied) {
+                // all rows copied, one under the other: the plain product, which may read small factors in place
+                gemm.gemm(true, false, st.m, st.n, st.rows, a, 0, st.m, b, 0, st.n, c, cOff, st.n, !fresh);
+            } else {
+                gemm.gemmGatheredRows(st.m, st.n, st.rows, a, st.a.at, b, st.b.at, c, cOff, st.n, !fresh);
+            }
+            if (fresh) {
+                leaf.setGrad(Tensor.wrap(c, st.m, st.n));
+            }
         } else {
-            gemm.gemmGatheredRows(st.m, st.n, st.rows, st.a.source, st.a.at, st.b.source, st.b.at, c, cOff, st.n, !fresh);
+            double[] c = fresh ? new double[st.m * st.n] : grad.array();
+            double[] a = (double[]) st.a.source;
+            double[] b = (double[]) st.b.source;
+            if (copied) {
+                gemm.gemm(true, false, st.m, st.n, st.rows, a, 0, st.m, b, 0, st.n, c, cOff, st.n, !fresh);
+            } else {
+                gemm.gemmGatheredRows(st.m, st.n, st.rows, a, st.a.at, b, st.b.at, c, cOff, st.n, !fresh);
+            }
+            if (fresh) {
+                leaf.setGrad(Tensor.wrap(c, st.m, st.n));
+            }
         }
-        if (fresh) {
-            leaf.setGrad(Tensor.wrap(c, st.m, st.n));
-        } else {
+        if (!fresh) {
             grad.markWritten();
         }
         st.rows = 0;
@@ -156,7 +183,7 @@ final class Staging {
     }
 
     /** Multiplies out the staged rows that are read in place from {@code array}: it is about to change. */
-    void flushReading(double[] array) {
+    void flushReading(Object array) {
         if (!readingInPlace) {
             return;
         }
@@ -180,10 +207,10 @@ final class Staging {
     void forget() {
         for (Staged st : staged.values()) {
             if (st.a.copies != null) {
-                pool.keep(st.a.copies);
+                pool.keepArray(st.a.copies);
             }
             if (st.b.copies != null) {
-                pool.keep(st.b.copies);
+                pool.keepArray(st.b.copies);
             }
         }
         staged.clear();

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.engine;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -41,6 +42,7 @@ public final class Vertex {
     /** Which output of its producer each input is. */
     final int[] slots;
     private int[][] outputShapes;
+    private DType[] outputDTypes;
     private final Throwable creationSite;
     private List<Consumer<Tensor>>[] hooks;
 
@@ -92,10 +94,11 @@ public final class Vertex {
         return new Vertex(name, owner, false, producers, slots, creationSite);
     }
 
-    /** The record of a parameter of this shape: gradients delivered to it accumulate in {@link #grad()}. */
-    public static Vertex leaf(Object owner, int[] shape) {
+    /** The record of a parameter of this shape and dtype: gradients delivered to it accumulate in {@link #grad()}. */
+    public static Vertex leaf(Object owner, int[] shape, DType dtype) {
         Vertex v = new Vertex("param", owner, true, new Vertex[0], new int[0], null);
         v.outputShapes = new int[][] {shape.clone()};
+        v.outputDTypes = new DType[] {dtype};
         return v;
     }
 
@@ -140,8 +143,10 @@ public final class Vertex {
 
     // ------------------------------------------------------------------ outputs
 
-    public void setOutputShapes(int[][] shapes) {
+    /** The outputs' shapes and dtypes. */
+    public void setOutputs(int[][] shapes, DType[] dtypes) {
         this.outputShapes = shapes;
+        this.outputDTypes = dtypes;
     }
 
     public int outputCount() {
@@ -150,6 +155,10 @@ public final class Vertex {
 
     public int[] outputShape(int slot) {
         return outputShapes[slot];
+    }
+
+    public DType outputDType(int slot) {
+        return outputDTypes[slot];
     }
 
     /**
@@ -199,7 +208,7 @@ public final class Vertex {
         roles[i] = role;
         t.pin();
         if (counted) {
-            long bytes = 8L * t.size();
+            long bytes = (long) t.dtype().bytes() * t.size();
             if (account == null) {
                 account = Account.current();
             }
@@ -235,10 +244,10 @@ public final class Vertex {
         return t;
     }
 
-    /** Whether one of the saved tensors lies in {@code array}. */
-    boolean savesArray(double[] array) {
+    /** Whether one of the saved tensors lies in {@code array} (a double[] or float[]). */
+    boolean savesArray(Object array) {
         for (Tensor t : saved) {
-            if (t.array() == array) {
+            if (Walk.storage(t) == array) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff.engine;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -59,9 +60,9 @@ public final class Walk {
     /** Producers an op gave no gradient, to free after the pass (null if none). */
     private List<Vertex> cuts;
     /** The joined gradient buffers of this pass, kept after it unless a hook saw them. */
-    private List<double[]> joinedArrays;
+    private List<Object> joinedArrays;
     /** Arrays a hook has seen: the user may hold them, so they are not kept. */
-    private Set<double[]> seenByHooks;
+    private Set<Object> seenByHooks;
 
     // the vertex being run
     private Vertex running;
@@ -71,13 +72,18 @@ public final class Walk {
      * The arrays of the running vertex's engine-owned gradient buffers; an entry is cleared when
      * the buffer is passed on as it is (someone else now holds it), so that it is not reused.
      */
-    private double[][] runningArrays;
+    private Object[] runningArrays;
     /** Buffers handed to the running op by {@link #destination}: owned by whoever receives one first. */
     private Tensor[] offered = new Tensor[4];
     private int offeredCount;
     /** {@code delivered[i] == run} when input i of the running vertex received a gradient. */
     private int[] delivered = new int[8];
     private int run;
+
+    /** The array a tensor lies in (double[] or float[]): the identity buffers are tracked by. */
+    static Object storage(Tensor t) {
+        return t.dtype() == DType.FLOAT32 ? t.floatArray() : t.array();
+    }
 
     private Walk(boolean retainGraph, boolean anomaly, Runner runner) {
         this.retainGraph = retainGraph;
@@ -151,7 +157,7 @@ public final class Walk {
             }
             for (Tensor g : grads) {
                 if (g != null) {
-                    staging.flushReading(g.array()); // the op may change or pass on its gradients
+                    staging.flushReading(storage(g)); // the op may change or pass on its gradients
                 }
             }
             if (v.joined != null) {
@@ -212,6 +218,14 @@ public final class Walk {
                     + Shape.format(grad.shape()) + " for its input " + input + ", whose shape is "
                     + Shape.format(to.outputShape(slot)));
         }
+        DType want = to.outputDType(slot);
+        if (grad.dtype() != want) {
+            if (grad.rank() != 0) {
+                throw new IllegalStateException("backward of '" + running.name() + "' returned a " + grad.dtype()
+                        + " gradient for its " + want + " input " + input + " of shape " + Shape.format(grad.shape()));
+            }
+            grad = grad.cast(want); // a scalar took the other operand's dtype in forward; its gradient comes back
+        }
         if (anomaly) {
             runner.checkGradient(running, input, grad);
         }
@@ -249,7 +263,7 @@ public final class Walk {
         }
         delivered[input] = run;
         if (to.leaf) {
-            if (Staging.stageable(ta, tb, a.dim(0))) {
+            if (Staging.stageable(ta, tb, a.dim(0)) && a.dtype() == b.dtype() && a.dtype() == to.outputDType(slot)) {
                 boolean inPlace = Staging.gathersInPlace(m, n);
                 staging.stage(to, a, b, inPlace && unchanging(a), inPlace && unchanging(b));
                 return;
@@ -264,7 +278,7 @@ public final class Walk {
         }
         if (to.pending != null && to.pending[slot] != null) {
             if (to.pendingOwned[slot]) {
-                staging.flushReading(to.pending[slot].array());
+                staging.flushReading(storage(to.pending[slot]));
                 to.pending[slot].addMatMulInPlace(a, ta, b, tb);
             } else {
                 // a fresh product, then the borrowed contribution added into it (addition commutes)
@@ -297,11 +311,11 @@ public final class Walk {
         if (!anomaly && !to.hasHooks() && !to.leaf && to.pending != null && to.pending[slot] != null
                 && to.pendingOwned[slot]) {
             delivered[input] = run;
-            staging.flushReading(to.pending[slot].array());
+            staging.flushReading(storage(to.pending[slot]));
             to.pending[slot].addInPlace(value);
             return;
         }
-        set(input, Tensor.full(value, to.outputShape(slot)));
+        set(input, Tensor.full(to.outputDType(slot), value, to.outputShape(slot)));
     }
 
     /**
@@ -322,7 +336,7 @@ public final class Walk {
                 return part;
             }
         }
-        return fresh(to.outputShape(slot));
+        return fresh(to.outputShape(slot), to.outputDType(slot));
     }
 
     /**
@@ -343,10 +357,11 @@ public final class Walk {
             }
         }
         Tensor g = runningGrads[0];
-        if (g != null && g.hasShape(to.outputShape(slot)) && owns(0) && !running.hasHooks()) {
+        if (g != null && g.hasShape(to.outputShape(slot)) && g.dtype() == to.outputDType(slot) && owns(0)
+                && !running.hasHooks()) {
             return g;
         }
-        return fresh(to.outputShape(slot));
+        return fresh(to.outputShape(slot), to.outputDType(slot));
     }
 
     /**
@@ -359,7 +374,7 @@ public final class Walk {
         if (owns(0) && !running.hasHooks()) {
             return g;
         }
-        return fresh(g.shape());
+        return fresh(g.shape(), g.dtype());
     }
 
     /**
@@ -377,14 +392,13 @@ public final class Walk {
         if (j != null) {
             return j;
         }
-        double[] out = new double[Shape.size(v.joinedShape)];
+        Tensor out = Tensor.zeros(v.outputDType(0), v.joinedShape);
         for (int s = 0; s < runningGrads.length; s++) {
-            Tensor g = runningGrads[s];
-            if (g != null) {
-                System.arraycopy(g.array(), g.offset(), out, v.partOffsets[s], g.size());
+            if (runningGrads[s] != null) {
+                part(v, out, s).assignInPlace(runningGrads[s]);
             }
         }
-        return Tensor.wrap(out, v.joinedShape);
+        return out;
     }
 
     /**
@@ -417,7 +431,7 @@ public final class Walk {
             Tensor part = joinedPart(to, slot);
             if (part != null) {
                 // a copy (the same bits), unless the op wrote the gradient there (see destination)
-                to.pending[slot] = grad.array() == part.array() && grad.offset() == part.offset() ? part
+                to.pending[slot] = storage(grad) == storage(part) && grad.offset() == part.offset() ? part
                         : part.assignInPlace(grad);
                 to.pendingOwned[slot] = true;
             } else {
@@ -426,7 +440,7 @@ public final class Walk {
                 escape(grad); // held by to now: not reused when the running op is done
             }
         } else if (to.pendingOwned[slot]) {
-            staging.flushReading(current.array());
+            staging.flushReading(storage(current));
             current.addInPlace(grad);
         } else {
             to.pending[slot] = current.add(grad);
@@ -459,12 +473,8 @@ public final class Walk {
 
     /** {@code op(a)·op(b)} into a reused array when one of the right size is kept, else a new one. */
     private Tensor product(Tensor a, boolean ta, Tensor b, boolean tb, int m, int n) {
-        double[] d = pool.take(m * n);
-        if (d == null) {
-            return a.matmul(ta, b, tb);
-        }
         // every element is overwritten: bitwise the values of a.matmul(ta, b, tb)
-        return Tensor.wrap(d, m, n).setToMatMulInPlace(a, ta, b, tb);
+        return pool.tensor(a.dtype(), new int[] {m, n}).setToMatMulInPlace(a, ta, b, tb);
     }
 
     /** Whether another input of the running op is the same value as input {@code i} (then its gradient must not be written where {@code i}'s is collected). */
@@ -503,11 +513,11 @@ public final class Walk {
             return null;
         }
         if (to.joined == null) {
-            to.joined = Tensor.wrap(pool.takeOrNew(Shape.size(shape)), shape);
+            to.joined = pool.tensor(to.outputDType(0), shape);
             if (joinedArrays == null) {
                 joinedArrays = new ArrayList<>();
             }
-            joinedArrays.add(to.joined.array());
+            joinedArrays.add(storage(to.joined));
         }
         return part(to, to.joined, slot);
     }
@@ -534,9 +544,9 @@ public final class Walk {
 
     // ------------------------------------------------------------------ buffers
 
-    /** A buffer of {@code shape} from the pool or new, offered to the running op: owned by whoever receives it. */
-    private Tensor fresh(int[] shape) {
-        Tensor t = Tensor.wrap(pool.takeOrNew(Shape.size(shape)), shape);
+    /** A buffer of {@code shape} and {@code dtype} from the pool or new, offered to the running op: owned by whoever receives it. */
+    private Tensor fresh(int[] shape, DType dtype) {
+        Tensor t = pool.tensor(dtype, shape);
         if (offeredCount == offered.length) {
             offered = Arrays.copyOf(offered, 2 * offered.length);
         }
@@ -560,26 +570,30 @@ public final class Walk {
      * The arrays of {@code grads} that may be reused once the vertex has run: buffers the engine
      * allocated (owned), each filling its whole array, that no hook has seen. Null if none.
      */
-    private double[][] reusable(Vertex v, Tensor[] grads) {
+    private Object[] reusable(Vertex v, Tensor[] grads) {
         if (runningOwned == null || v.hasHooks()) {
             return null;
         }
-        double[][] out = null;
+        Object[] out = null;
         for (int s = 0; s < grads.length; s++) {
             Tensor g = grads[s];
-            if (runningOwned[s] && g != null && g.offset() == 0 && g.size() == g.array().length) {
+            if (runningOwned[s] && g != null && g.offset() == 0 && g.size() == length(storage(g))) {
                 if (out == null) {
-                    out = new double[grads.length][];
+                    out = new Object[grads.length];
                 }
-                out[s] = g.array();
+                out[s] = storage(g);
             }
         }
         return out;
     }
 
+    private static int length(Object array) {
+        return array instanceof float[] ? ((float[]) array).length : ((double[]) array).length;
+    }
+
     /** Notes that {@code grad} is now held elsewhere: a buffer of the running op that shares its array is not reused. */
     private void escape(Tensor grad) {
-        double[] a = grad.array();
+        Object a = storage(grad);
         if (runningArrays != null) {
             for (int s = 0; s < runningArrays.length; s++) {
                 if (runningArrays[s] == a) {
@@ -588,7 +602,7 @@ public final class Walk {
             }
         }
         for (int i = 0; i < offeredCount; i++) {
-            if (offered[i].array() == a) {
+            if (storage(offered[i]) == a) {
                 offered[i] = offered[--offeredCount];
                 offered[offeredCount] = null;
                 i--;
@@ -599,15 +613,15 @@ public final class Walk {
     /** After an op ran: keeps its reusable gradient buffers and the offered buffers nobody received. */
     private void recycle() {
         if (runningArrays != null) {
-            for (double[] a : runningArrays) {
+            for (Object a : runningArrays) {
                 if (a != null) {
-                    pool.keep(a);
+                    pool.keepArray(a);
                 }
             }
             runningArrays = null;
         }
         for (int i = 0; i < offeredCount; i++) {
-            pool.keep(offered[i].array());
+            pool.keepArray(storage(offered[i]));
             offered[i] = null;
         }
         offeredCount = 0;
@@ -619,7 +633,7 @@ public final class Walk {
             if (seenByHooks == null) {
                 seenByHooks = Collections.newSetFromMap(new IdentityHashMap<>());
             }
-            seenByHooks.add(grad.array());
+            seenByHooks.add(storage(grad));
         }
         escape(grad);
     }
@@ -627,9 +641,9 @@ public final class Walk {
     /** After the pass: keeps the joined buffers no hook saw (no one else holds them once every op has run). */
     private void keepJoined() {
         if (joinedArrays != null) {
-            for (double[] a : joinedArrays) {
+            for (Object a : joinedArrays) {
                 if (seenByHooks == null || !seenByHooks.contains(a)) {
-                    pool.keep(a);
+                    pool.keepArray(a);
                 }
             }
             joinedArrays = null;
@@ -642,28 +656,28 @@ public final class Walk {
      * op (it may write over those, and the engine reuses its buffers).
      */
     private boolean unchanging(Tensor x) {
-        double[] array = x.array();
+        Object array = storage(x);
         if (runningGrads != null) {
             for (Tensor g : runningGrads) {
-                if (g != null && g.array() == array) {
+                if (g != null && storage(g) == array) {
                     return false;
                 }
             }
         }
         for (int i = 0; i < offeredCount; i++) {
-            if (offered[i].array() == array) {
+            if (storage(offered[i]) == array) {
                 return false;
             }
         }
         return unchangingArray(array);
     }
 
-    private boolean unchangingArray(double[] array) {
+    private boolean unchangingArray(Object array) {
         if (running.savesArray(array)) {
             return true;
         }
         if (joinedArrays != null) {
-            for (double[] j : joinedArrays) {
+            for (Object j : joinedArrays) {
                 if (j == array) {
                     return true;
                 }

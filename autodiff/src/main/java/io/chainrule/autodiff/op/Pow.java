@@ -32,21 +32,11 @@ public final class Pow extends Op {
     protected void backward(Gradients grads) {
         Tensor x = saved(0);
         if (p == 0) {
-            grads.set(0, Tensor.zeros(x.shape()));
+            grads.set(0, Tensor.zeros(x.dtype(), x.shape()));
             return;
         }
-        Tensor g = grads.output();
-        double[] gx = new double[x.size()];
-        double[] xd = x.array();
-        double[] gd = g.array();
-        int xo = x.offset();
-        int go = g.offset();
         double q = p - 1;
-        for (int i = 0; i < gx.length; i++) {
-            double xi = xd[xo + i];
-            double d = q == 1 ? xi : q == 0 ? 1.0 : q == -2 ? 1.0 / (xi * xi) : Math.pow(xi, q);
-            gx[i] = gd[go + i] * p * d;
-        }
-        grads.set(0, Tensor.wrap(gx, x.shape()));
+        Tensor d = x.map(v -> q == 1 ? v : q == 0 ? 1.0 : q == -2 ? 1.0 / (v * v) : Math.pow(v, q));
+        grads.set(0, grads.output().mul(p).mul(d)); // (g · p) · x^(p-1)
     }
 }

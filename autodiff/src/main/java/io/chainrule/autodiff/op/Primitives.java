@@ -19,5 +19,6 @@ public final class Primitives {
             Add.class, Mul.class, Neg.class, Pow.class, Exp.class, Log.class,
             Tanh.class, Sigmoid.class, Relu.class,
             Sum.class, Reshape.class, Permute.class, Slice.class, Split.class, Concat.class, BroadcastTo.class,
-            MatMul.class, AddMatMul.class, ScaleGrad.class, Identity.class, Checkpoint.class);
+            MatMul.class, AddMatMul.class, LstmGates.class, GruGates.class, ScaleGrad.class, Identity.class, Cast.class,
+            Checkpoint.class);
 }

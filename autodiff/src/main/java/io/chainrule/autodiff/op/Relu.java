@@ -19,16 +19,6 @@ public final class Relu extends Op {
 
     @Override
     protected void backward(Gradients grads) {
-        Tensor y = saved(0);
-        Tensor g = grads.output();
-        double[] out = new double[y.size()];
-        double[] yd = y.array();
-        double[] gd = g.array();
-        int yo = y.offset();
-        int go = g.offset();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = yd[yo + i] > 0 ? gd[go + i] : 0.0;
-        }
-        grads.set(0, Tensor.wrap(out, y.shape()));
+        grads.set(0, grads.output().wherePositive(saved(0)));
     }
 }

@@ -26,21 +26,10 @@ public final class Sigmoid extends Op {
     }
 
     /**
-     * {@code g ⊙ y ⊙ (1 - y)} into {@code out} (which may be g itself), given the output y and the
-     * output gradient g; also the backward of {@link AddMatMul} with this activation. Returns out.
+     * {@code g ⊙ f'(y)} into {@code out} (which may be g itself), given the output y and the output
+     * gradient g; also the backward of {@link AddMatMul} with this activation. Returns out.
      */
     static Tensor gradient(Tensor y, Tensor g, Tensor out) {
-        double[] od = out.array();
-        double[] yd = y.array();
-        double[] gd = g.array();
-        int oo = out.offset();
-        int yo = y.offset();
-        int go = g.offset();
-        int n = y.size();
-        for (int i = 0; i < n; i++) {
-            double v = yd[yo + i];
-            od[oo + i] = gd[go + i] * v * (1.0 - v);
-        }
-        return out.markWritten();
+        return y.sigmoidGradient(g, out);
     }
 }

@@ -33,24 +33,28 @@ public final class Slice extends Op {
         grads.set(0, scatter(grads.output(), inShape, axis, from));
     }
 
-    /** A zero tensor of {@code shape} with {@code part} written at {@code from} along {@code axis}. */
+    /** A zero tensor of {@code shape} (part's dtype) with {@code part} written at {@code from} along {@code axis}. */
     static Tensor scatter(Tensor part, int[] shape, int axis, int from) {
-        double[] out = new double[Shape.size(shape)];
-        int inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
         int len = part.shape()[axis];
-        int chunk = len * inner;
-        double[] src = part.array();
-        int so = part.offset();
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(src, so + o * chunk, out, (o * shape[axis] + from) * inner, chunk);
+        int after = shape[axis] - from - len;
+        if (from == 0 && after == 0) {
+            return part.copy();
         }
-        return Tensor.wrap(out, shape);
+        java.util.List<Tensor> pieces = new java.util.ArrayList<>(3);
+        if (from > 0) {
+            pieces.add(zeros(part, shape, axis, from));
+        }
+        pieces.add(part);
+        if (after > 0) {
+            pieces.add(zeros(part, shape, axis, after));
+        }
+        return Tensor.concat(axis, pieces.toArray(new Tensor[0]));
+    }
+
+    /** Zeros of {@code like}'s dtype and {@code shape} with {@code length} along {@code axis}. */
+    static Tensor zeros(Tensor like, int[] shape, int axis, int length) {
+        int[] s = shape.clone();
+        s[axis] = length;
+        return Tensor.zeros(like.dtype(), s);
     }
 }

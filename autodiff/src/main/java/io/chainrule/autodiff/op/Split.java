@@ -85,30 +85,18 @@ public final class Split extends Op {
             grads.set(0, grads.joinedOutputs());
             return;
         }
-        // Join the parts' gradients directly, treating missing parts as zeros.
-        double[] out = new double[Shape.size(inShape)];
-        int inner = 1;
-        for (int i = axis + 1; i < inShape.length; i++) {
-            inner *= inShape[i];
+        // Join the parts' gradients, treating missing parts as zeros.
+        Tensor any = null;
+        for (int p = 0; p < sizes.length && any == null; p++) {
+            any = grads.output(p);
         }
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= inShape[i];
-        }
-        int rowLen = inShape[axis] * inner;
-        int pos = 0;
+        Tensor[] parts = new Tensor[sizes.length];
         for (int p = 0; p < sizes.length; p++) {
             Tensor g = grads.output(p);
-            int chunk = sizes[p] * inner;
-            if (g != null) {
-                double[] src = g.array();
-                int so = g.offset();
-                for (int o = 0; o < outer; o++) {
-                    System.arraycopy(src, so + o * chunk, out, o * rowLen + pos, chunk);
-                }
-            }
-            pos += chunk;
+            int[] partShape = inShape.clone();
+            partShape[axis] = sizes[p];
+            parts[p] = g != null ? g.reshape(partShape) : Slice.zeros(any, inShape, axis, sizes[p]);
         }
-        grads.set(0, Tensor.wrap(out, inShape));
+        grads.set(0, Tensor.concat(axis, parts));
     }
 }

@@ -39,7 +39,7 @@ public final class Sum extends Op {
     protected void backward(Gradients grads) {
         Tensor g = grads.output();
         if (g.size() == 1) {
-            grads.fill(0, g.array()[g.offset()]);
+            grads.fill(0, g.item());
         } else {
             grads.set(0, g.reshape(keptShape).broadcastTo(inShape));
         }

@@ -1,6 +1,7 @@
 package io.chainrule.autodiff.optim;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
@@ -87,10 +88,24 @@ abstract class ElementwiseOptimizer implements Optimizer {
             }
             updates[i]++;
             Tensor value = params.get(i).value();
-            update(value, grads[i], buffers[i], updates[i]);
-            value.markWritten(); // a graph that saved the old value now refuses to differentiate
-            for (Tensor b : buffers[i]) {
-                b.markWritten();
+            if (value.dtype() == DType.FLOAT32) {
+                // float32 parameters and state: the update computed on their exact float64 values, rounded once
+                Tensor p64 = value.cast(DType.FLOAT64);
+                Tensor[] b64 = new Tensor[buffers[i].length];
+                for (int b = 0; b < b64.length; b++) {
+                    b64[b] = buffers[i][b].cast(DType.FLOAT64);
+                }
+                update(p64, grads[i].cast(DType.FLOAT64), b64, updates[i]);
+                value.assignInPlace(p64.cast(DType.FLOAT32));
+                for (int b = 0; b < b64.length; b++) {
+                    buffers[i][b].assignInPlace(b64[b].cast(DType.FLOAT32));
+                }
+            } else {
+                update(value, grads[i], buffers[i], updates[i]);
+                value.markWritten(); // a graph that saved the old value now refuses to differentiate
+                for (Tensor b : buffers[i]) {
+                    b.markWritten();
+                }
             }
         }
         steps++;

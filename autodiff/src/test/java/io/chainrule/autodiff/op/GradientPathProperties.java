@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GradientPathProperties {
 
+    private static final GradCheck.Options RICHARDSON = GradCheck.options().withScheme(GradCheck.Scheme.RICHARDSON);
+
     @Provide
     Arbitrary<int[]> shapes() {
         return TestTensors.shapes(0, 3);
@@ -138,7 +140,9 @@ class GradientPathProperties {
             return twoOutputs ? new Var[] {v, Ops.sigmoid(in[0])} : new Var[] {v};
         };
         UnaryOperator<Var[]> withCheckpoint = in -> recordedAll(Checkpoint.apply(segment, in));
-        GradCheck.check(() -> loss(withCheckpoint.apply(new Var[] {h})), List.of(h, w)).assertClose(TOLERANCE);
+        // Richardson differences: with a small W the loss can be nearly flat (a power of W), where one
+        // central difference is off by more than the tolerance (seed pinned below)
+        GradCheck.check(RICHARDSON, () -> loss(withCheckpoint.apply(new Var[] {h})), List.of(h, w)).assertClose(TOLERANCE);
 
         Tensor[] stored = gradients(() -> loss(segment.apply(new Var[] {h})), h, w);
         Tensor[] recomputed = gradients(() -> loss(withCheckpoint.apply(new Var[] {h})), h, w);
@@ -148,6 +152,17 @@ class GradientPathProperties {
             assertTrue(a == null ? b == null : b != null && a.bitwiseEquals(b),
                     () -> "gradient " + a + " without checkpointing, " + b + " with");
         }
+    }
+
+    /**
+     * Regression (jqwik seed 2071120689516410683, shrunk): one central difference of this flat loss
+     * (tanh of a product with a small W, four times over) was off by 8.4e-6 relative, the engine's
+     * gradient right; the Richardson scheme resolves it.
+     */
+    @Example
+    @Covers(Checkpoint.class)
+    void aNearlyFlatCheckpointedChainIsCheckedSharply() {
+        checkpointedGradientMatchesFiniteDifferencesAndStoredGradients(1, 1, 4, true, false, -6337L);
     }
 
     @Example

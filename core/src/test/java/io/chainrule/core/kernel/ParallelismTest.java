@@ -111,4 +111,13 @@ class ParallelismTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(0));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
     }
+
+    @Test
+    void anAbsurdThreadCountIsRejectedBeforeAnyThreadStarts() {
+        int before = Parallelism.threads();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(100_000));
+        assertTrue(e.getMessage().contains("between 1 and " + Parallelism.MAX_THREADS) && e.getMessage().contains("got 100000"),
+                e.getMessage());
+        assertEquals(before, Parallelism.threads(), "the count is unchanged");
+    }
 }

@@ -7,7 +7,9 @@ import io.chainrule.examples.bench.Timing;
 import io.chainrule.examples.bench.Workload;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
+import io.chainrule.examples.train.MemoryEstimate;
 import io.chainrule.examples.train.StrategySpec;
+import io.chainrule.examples.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +31,7 @@ import java.util.concurrent.Callable;
                         + "G = 1 for linear and rnn, 3 for gru, 4 for lstm (forward 2TBDH + 2TBH^2, backward twice "
                         + "that without the input gradient). Effective: the same count whatever a strategy recomputes.",
                 "",
-                "Reference (DESIGN.md): PyTorch's tanh RNN, B=32, D=64, H=256, T=100, float64, one thread: about 70 ms."})
+                "The same workloads in PyTorch, side by side: docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("Invalid value for option '--strategy': " + e.getMessage());
         }
+        requireMemory(spec);
         int previous = Parallelism.threads();
         int used = threads != null ? threads : previous;
         Timing timing;
@@ -128,24 +131,58 @@ public final class BenchCommand implements Callable<Integer> {
         return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
     }
 
+    /** Bounds: threads per core, untimed and timed iterations, warm-up seconds, and the least time a benchmark may take. */
+    static final int THREADS_PER_CORE = 4;
+    static final int MAX_ITERATIONS = 1_000_000;
+    static final double MAX_WARMUP_SECONDS = 3600;
+    static final double MAX_SECONDS = 3600;
+    /** A generous ceiling of float64 GFLOP/s a thread (about the machine's peak), for the least time a benchmark can take. */
+    static final double PEAK_GFLOPS_PER_THREAD = 100;
+
     private void validate() {
         if (!Model.CELLS.contains(cell)) {
-            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
+            throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'"
+                    + ClosestMatch.hint(cell, Model.CELLS));
         }
         positive("--batch", batch);
         positive("--input", input);
         positive("--hidden", hidden);
         positive("--steps", steps);
         positive("--iterations", iterations);
-        if (threads != null) {
-            positive("--threads", threads);
+        if (iterations > MAX_ITERATIONS) {
+            throw usage("--iterations must be at most " + MAX_ITERATIONS + ", got " + iterations);
         }
-        if (warmup < 0) {
-            throw usage("--warmup must not be negative, got " + warmup);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int maxThreads = Math.min(Parallelism.MAX_THREADS, THREADS_PER_CORE * cores);
+        if (threads != null && (threads < 1 || threads > maxThreads)) {
+            throw usage("--threads must be from 1 to " + maxThreads + " (" + THREADS_PER_CORE + " a core on this machine's "
+                    + cores + "; more only take turns, each spinning while it waits), got " + threads);
         }
-        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
-            throw usage("--warmup-seconds must be a finite number of seconds, at least 0, got " + warmupSeconds);
+        if (warmup < 0 || warmup > MAX_ITERATIONS) {
+            throw usage("--warmup must be from 0 to " + MAX_ITERATIONS + ", got " + warmup);
         }
+        if (!(warmupSeconds >= 0) || !(warmupSeconds <= MAX_WARMUP_SECONDS)) {
+            throw usage("--warmup-seconds must be from 0 to " + (long) MAX_WARMUP_SECONDS + " seconds, got " + warmupSeconds);
+        }
+        double flops = FlopCount.gates(cell) * (4.0 * steps * batch * input * hidden + 6.0 * steps * batch * hidden * hidden);
+        double least = (warmup + (double) iterations) * flops / (PEAK_GFLOPS_PER_THREAD * 1e9 * (threads != null ? threads : cores));
+        if (least > MAX_SECONDS) {
+            throw usage(String.format(Locale.ROOT, "this benchmark would take at least %.1f hours (%d + %d iterations of "
+                    + "%.3g FLOPs at %.0f GFLOP/s a thread, about the machine's peak); at most %.0f minutes: use fewer "
+                    + "--iterations or --warmup, or smaller sizes", least / 3600, warmup, iterations, flops,
+                    PEAK_GFLOPS_PER_THREAD, MAX_SECONDS / 60));
+        }
+    }
+
+    /** Refuses sizes whose arrays Java cannot hold, or whose memory the heap has not ({@link MemoryEstimate}). */
+    private void requireMemory(StrategySpec strategy) {
+        TrainConfig sizes = new TrainConfig("brackets", null, cell, hidden, batch, steps, strategy.toString(), 0, 1, seed, 1, 1);
+        try {
+            MemoryEstimate.requireArraysFit(sizes, input, 1);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        MemoryEstimate.of(sizes, input, 1, 0).requireFits("this benchmark");
     }
 
     private void positive(String option, long value) {

@@ -1,5 +1,6 @@
 package io.chainrule.examples.cli;
 
+import io.chainrule.examples.io.HeapBudget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,11 +27,16 @@ public final class ChainruleCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The command line with its error handling: usage errors exit 2, failures 1 with a one-line message. */
+    /**
+     * The command line with its error handling: usage errors exit 2 ({@link UsageErrors}), failures
+     * 1 with a one-line message (a stack trace only for a bug: an exception that is not an I/O,
+     * argument or state error).
+     */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new ChainruleCommand());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             boolean expected = e instanceof java.io.IOException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException;
@@ -56,9 +62,35 @@ public final class ChainruleCommand implements Runnable {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** The arguments with {@code train} put in front when no subcommand is named. */
+    /**
+     * Runs the program's command line on {@code args} and returns the exit status. An
+     * {@code OutOfMemoryError} that the up-front estimates did not prevent ends the program with
+     * a message (the heap's limit and how to raise it) and status 1, not a stack trace; a run cut
+     * short this way has already removed what it had started ({@code Run.train}).
+     */
+    public static int execute(CommandLine cl, String[] args) {
+        String[] all = withDefaultSubcommand(cl, args);
+        try {
+            return cl.execute(all);
+        } catch (OutOfMemoryError e) {
+            PrintWriter err = cl.getErr();
+            err.println("chainrule " + all[0] + ": error: out of memory (" + e.getMessage() + "): the Java heap's limit is "
+                    + HeapBudget.bytes(Runtime.getRuntime().maxMemory())
+                    + "; use smaller sizes (--batch, --steps, --hidden), or give Java more memory, e.g. java -Xmx"
+                    + Math.max(2, 2 * (Runtime.getRuntime().maxMemory() >> 30)) + "g --add-modules jdk.incubator.vector -jar chainrule.jar ...");
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+    }
+
+    /**
+     * The arguments with {@code train} put in front when no subcommand is named (when the first
+     * argument is an option). A first argument that is neither an option nor a subcommand is left
+     * for the parser to report as an unknown subcommand.
+     */
     public static String[] withDefaultSubcommand(CommandLine cl, String[] args) {
-        if (args.length > 0 && (cl.getSubcommands().containsKey(args[0]) || TOP_LEVEL.contains(args[0]))) {
+        if (args.length > 0 && (cl.getSubcommands().containsKey(args[0]) || TOP_LEVEL.contains(args[0])
+                || !args[0].startsWith("-"))) {
             return args;
         }
         String[] out = new String[args.length + 1];

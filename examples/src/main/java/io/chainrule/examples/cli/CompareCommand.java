@@ -4,12 +4,13 @@ import io.chainrule.core.kernel.Kernels;
 import io.chainrule.examples.compare.Comparison;
 import io.chainrule.examples.compare.ComparisonPlot;
 import io.chainrule.examples.compare.StrategyRun;
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 import io.chainrule.examples.io.FlatJson;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
 import io.chainrule.examples.task.Metric;
 import io.chainrule.examples.train.Report;
+import io.chainrule.examples.train.RunDirectory;
 import io.chainrule.examples.train.StrategySpec;
 import io.chainrule.examples.train.TrainConfig;
 import picocli.CommandLine;
@@ -20,6 +21,8 @@ import picocli.CommandLine.ParameterException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,8 +70,15 @@ public final class CompareCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/compare-<task>-<cell>)")
+    @Option(names = "--out", paramLabel = "DIR", description = {"output directory (default: runs/compare-<task>-<cell>,",
+            "or -2, -3, ... after it when it holds an earlier comparison)"})
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the comparison in --out (each run stays until its replacement's first checkpoint)")
+    boolean overwrite;
+
+    /** The most strategies one comparison trains (each is a whole training run). */
+    static final int MAX_STRATEGIES = 10;
 
     @Option(names = "--progress", description = "show a progress bar on standard error even when it is not a terminal")
     boolean progress;
@@ -78,8 +88,13 @@ public final class CompareCommand implements Callable<Integer> {
         TrainConfig base = config();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Path dir = out != null ? out : Path.of("runs", "compare-" + base.task() + "-" + base.cell());
+        OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite,
+                Path.of("runs", "compare-" + base.task() + "-" + base.cell()), CompareCommand::contents, "a comparison", false);
+        Path dir = chosen.dir();
         boolean terminal = Terminal.stderrIsTerminal();
+        if (chosen.note() != null) {
+            stdout.println(chosen.note());
+        }
         stdout.printf(Locale.ROOT, "chainrule compare: %s task, %s, hidden %d; batch %d x %d steps; %d iterations per "
                 + "strategy; Adam lr %s; clip %s; seed %d%n", base.task(), base.cell(), base.hidden(), base.batch(),
                 base.steps(), iterations, base.lr(), base.clip() > 0 ? base.clip() : "off", base.seed());
@@ -90,7 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
             Progress bar = new Progress(new PrintWriter(Writer.nullWriter()), stderr, progress || terminal, terminal);
             StrategyRun r;
             try {
-                r = Comparison.run(base, s, dir, List.of(bar));
+                r = Comparison.run(base, s, dir, List.of(bar), overwrite);
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());   // options that do not fit the task (e.g. --steps too short)
             }
@@ -157,9 +172,34 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
+    /** What of a comparison {@code dir} holds: its table and plot, and its subdirectories that hold runs. */
+    static List<String> contents(Path dir) throws IOException {
+        List<String> held = new ArrayList<>();
+        for (String f : List.of(JSON, PLOT)) {
+            if (Files.exists(dir.resolve(f))) {
+                held.add(f);
+            }
+        }
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
+                for (Path p : s) {
+                    if (RunDirectory.holdsRun(p)) {
+                        held.add(p.getFileName() + "/");
+                    }
+                }
+            }
+        }
+        held.sort(null);
+        return held;
+    }
+
     private TrainConfig config() {
         if (strategies.isEmpty() || new HashSet<>(strategies).size() != strategies.size()) {
             throw usage("--strategies must name each strategy once, got " + strategies);
+        }
+        if (strategies.size() > MAX_STRATEGIES) {
+            throw usage("--strategies names " + strategies.size() + " strategies; a comparison trains at most "
+                    + MAX_STRATEGIES + " (each is a whole training run)");
         }
         for (String s : strategies) {
             try {

@@ -9,6 +9,7 @@ import io.chainrule.examples.plot.LinePlot;
 import io.chainrule.examples.task.Task;
 import io.chainrule.examples.task.Tasks;
 import io.chainrule.examples.train.Run;
+import io.chainrule.examples.train.RunDirectory;
 import io.chainrule.examples.train.RunFiles;
 import io.chainrule.examples.train.SavedModel;
 import io.chainrule.examples.train.TrainConfig;
@@ -19,6 +20,7 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,14 +67,30 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", defaultValue = "runs/diagnose", paramLabel = "DIR",
-            description = "where gradients.png and gradients.csv go (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = {"where gradients.png and gradients.csv go (default: runs/diagnose, or -2, -3, ...",
+                    "after it when it holds an earlier diagnosis)"})
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the diagnosis (and the model trained for it) in --out")
+    boolean overwrite;
+
+    /** Bounds: the spectral radii come from an H x H eigendecomposition (cubic in H); each rho is one curve. */
+    static final int MAX_HIDDEN = 1024;
+    static final int MAX_STEPS = 100_000;
+    static final int MAX_RADII = 20;
+    static final long MAX_TRAIN_ITERATIONS = 100_000;
 
     @Override
     public Integer call() throws IOException {
         validate();
         PrintWriter stdout = spec.commandLine().getOut();
+        OutputDirectory chosen = OutputDirectory.choose(spec.commandLine(), out, overwrite, Path.of("runs", "diagnose"),
+                DiagnoseCommand::contents, "a diagnosis", false);
+        Path out = chosen.dir();
+        if (chosen.note() != null) {
+            stdout.println(chosen.note());
+        }
         Files.createDirectories(out);
         List<GradientCurve> curves = new ArrayList<>();
         stdout.printf(Locale.ROOT, "chainrule diagnose: ||dL/dh_t|| with the loss on the last step only (t = %d), T = %d%n",
@@ -90,7 +108,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
         table.print(stdout);
         stdout.println("(factor per step back: (||dL/dh_0|| / ||dL/dh_m||)^(1/m), m = (T-1)/2, far from the loss)");
 
-        Trained trained = trained(stdout);
+        Trained trained = trained(stdout, out);
         GradientCurve tc = ModelGradients.lastStepLoss("trained " + trained.model.cellName() + " (" + trained.task.name() + ")",
                 trained.model, trained.task, trained.task.evalBatches().get(0));
         curves.add(tc);
@@ -123,7 +141,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     }
 
     /** The model of --run, or a GRU trained on brackets now (into OUT/model). */
-    private Trained trained(PrintWriter stdout) throws IOException {
+    private Trained trained(PrintWriter stdout, Path out) throws IOException {
         if (run != null) {
             SavedModel saved = SavedModel.load(run);
             TrainConfig c = saved.config();
@@ -141,7 +159,14 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Path dir = out.resolve("model");
         TrainConfig c = new TrainConfig("brackets", null, "gru", hidden, 16, steps, "full", 1.0, 0.02, seed,
                 trainIterations, trainIterations);
-        Run r = Run.start(c, new RunFiles(dir), List.of());
+        boolean terminal = Terminal.stderrIsTerminal();
+        Run r;
+        try {
+            r = Run.start(c, new RunFiles(dir), List.of(new Progress(new PrintWriter(Writer.nullWriter()),
+                    spec.commandLine().getErr(), terminal, terminal)), overwrite);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         var report = r.train();
         stdout.printf(Locale.ROOT, "trained model: gru, hidden %d, brackets task, %d iterations here (held-out loss %.4f; "
                 + "best constant %.4f), saved in %s:%n", hidden, trainIterations, report.value("loss"),
@@ -149,15 +174,35 @@ public final class DiagnoseCommand implements Callable<Integer> {
         return new Trained(r.model(), r.task());
     }
 
+    /** What of a diagnosis {@code dir} holds: its plot and table, and the files of the model trained for it. */
+    static List<String> contents(Path dir) throws IOException {
+        List<String> held = new ArrayList<>();
+        for (String f : List.of(CSV, PLOT)) {
+            if (Files.exists(dir.resolve(f))) {
+                held.add(f);
+            }
+        }
+        if (RunDirectory.holdsRun(dir.resolve("model"))) {
+            held.add("model/");
+        }
+        return held;
+    }
+
     private void validate() {
-        if (steps < 3) {
-            throw usage("--steps must be at least 3 (a factor per step needs two steps apart from the loss), got " + steps);
+        if (steps < 3 || steps > MAX_STEPS) {
+            throw usage("--steps must be from 3 (a factor per step needs two steps apart from the loss) to " + MAX_STEPS
+                    + ", got " + steps);
         }
-        if (hidden <= 0) {
-            throw usage("--hidden must be positive, got " + hidden);
+        if (hidden <= 0 || hidden > MAX_HIDDEN) {
+            throw usage("--hidden must be from 1 to " + MAX_HIDDEN + " (the spectral radii need an H x H eigendecomposition, "
+                    + "whose cost grows as H^3), got " + hidden);
         }
-        if (trainIterations <= 0) {
-            throw usage("--train-iterations must be positive, got " + trainIterations);
+        if (trainIterations <= 0 || trainIterations > MAX_TRAIN_ITERATIONS) {
+            throw usage("--train-iterations must be from 1 to " + MAX_TRAIN_ITERATIONS + " (the model trained here is a "
+                    + "quick stand-in: train a longer one with 'chainrule train' and pass --run), got " + trainIterations);
+        }
+        if (radii.size() > MAX_RADII) {
+            throw usage("--rho gives " + radii.size() + " values; at most " + MAX_RADII + " curves fit one plot");
         }
         for (double rho : radii) {
             if (!(rho > 0) || Double.isInfinite(rho)) {

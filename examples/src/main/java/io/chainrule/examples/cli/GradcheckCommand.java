@@ -5,6 +5,8 @@ import io.chainrule.examples.check.CheckResult;
 import io.chainrule.examples.check.CheckedStrategy;
 import io.chainrule.examples.check.GradientCheck;
 import io.chainrule.examples.io.FlatJson;
+import io.chainrule.autodiff.Rng;
+import io.chainrule.examples.model.Architecture;
 import io.chainrule.examples.model.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +39,9 @@ public final class GradcheckCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cell", split = ",", paramLabel = "CELL",
-            description = "cells to check, comma-separated (default: all of linear,rnn,gru,lstm)")
-    List<String> cells = new ArrayList<>(Model.CELLS);
+            description = "cells to check, comma-separated (default: all of linear,rnn,gru,lstm; rnn,gru,lstm with --layers, "
+                    + "--bidirectional or --dropout)")
+    List<String> cells;
 
     @Option(names = "--strategy", split = ",", paramLabel = "SPEC",
             description = "strategies to check, comma-separated (default: full,truncated:3,randomized:0.5,checkpoint:sqrt,"
@@ -70,12 +73,27 @@ public final class GradcheckCommand implements Callable<Integer> {
                     + "(a control: truncated and randomized gradients then fail)")
     boolean trueObjective;
 
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N",
+            description = "stacked layers of each cell (rnn, gru, lstm; default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--bidirectional",
+            description = "check bidirectional networks (under the strategies that differentiate whole sequences)")
+    boolean bidirectional;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "dropout between layers, the same masks in every evaluation (default: ${DEFAULT-VALUE})")
+    double dropout;
+
     @Option(names = "--json", description = "print the results as a JSON array of {cell, strategy, steps, maxRelError, passed}")
     boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (cells == null) {   // linear has no layers to stack
+            cells = new ArrayList<>(layers == 1 && !bidirectional && dropout == 0 ? Model.CELLS : List.of("rnn", "gru", "lstm"));
+        }
         validate();
         List<CheckedStrategy> checked = new ArrayList<>();
         for (String s : strategies) {
@@ -85,12 +103,41 @@ public final class GradcheckCommand implements Callable<Integer> {
                 throw usage("Invalid value for option '--strategy': " + e.getMessage());
             }
         }
+        Architecture architecture = architecture();
+        List<String> skipped = new ArrayList<>();
+        if (bidirectional) {
+            // a bidirectional network differentiates whole sequences: strategies that cut or scale are refused
+            checked.removeIf(s -> {
+                boolean cuts = java.util.Arrays.stream(s.strategy().gradientScales(steps)).anyMatch(x -> x != 1.0);
+                if (cuts) {
+                    skipped.add(s.spec());
+                }
+                return cuts;
+            });
+        }
         List<CheckResult> results = new ArrayList<>();
+        String suffix = architecture.isOneLayer() ? "" : " x" + layers + (bidirectional ? " bi" : "")
+                + (dropout > 0 ? " p=" + dropout : "");
+        boolean terminal = Terminal.stderrIsTerminal();
+        PrintWriter err = spec.commandLine().getErr();
         for (String cell : cells) {
             for (CheckedStrategy s : checked) {
-                CheckProblem problem = new CheckProblem(cell, input, hidden, batch, steps, seed);
-                results.add(GradientCheck.run(problem, cell, s, steps, tolerance, trueObjective));
+                CheckProblem problem = new CheckProblem(cell, architecture, input, hidden, batch, steps, seed);
+                Rng.current().setSeed(seed);   // the dropout masks
+                results.add(GradientCheck.run(problem, cell + suffix, s, steps, tolerance, trueObjective));
+                if (terminal) {   // larger problems take minutes: say how far it is
+                    err.printf(Locale.ROOT, "\rchecked %d of %d cases\u001b[K", results.size(), cells.size() * checked.size());
+                    err.flush();
+                }
             }
+        }
+        if (terminal) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+        if (!skipped.isEmpty() && !json) {
+            out.println("not checked: " + String.join(", ", skipped) + " (a bidirectional network reads whole sequences "
+                    + "and takes only strategies that cut nothing)");
         }
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (json) {
@@ -129,24 +176,52 @@ public final class GradcheckCommand implements Callable<Integer> {
         }
     }
 
+    private Architecture architecture() {
+        try {
+            Architecture a = new Architecture(layers, bidirectional, dropout);
+            if (!a.isOneLayer() && cells.contains("linear")) {
+                throw new IllegalArgumentException("--cell linear has no PyTorch layout to name layers by; with --layers, "
+                        + "--bidirectional or --dropout check rnn, gru or lstm");
+            }
+            return a;
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
     private void validate() {
         for (String c : cells) {
             if (!Model.CELLS.contains(c)) {
-                throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + c + "'");
+                throw usage("Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + c + "'"
+                    + ClosestMatch.hint(c, Model.CELLS));
             }
         }
-        positive("--steps", steps);
-        positive("--input", input);
-        positive("--hidden", hidden);
-        positive("--batch", batch);
+        bounded("--steps", steps, MAX_STEPS);
+        bounded("--input", input, MAX_SIZE);
+        bounded("--hidden", hidden, MAX_SIZE);
+        bounded("--batch", batch, MAX_BATCH);
+        if (cells.size() * (long) strategies.size() > MAX_CASES) {
+            throw usage(cells.size() + " cells x " + strategies.size() + " strategies make more than " + MAX_CASES + " cases");
+        }
         if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
             throw usage("--tolerance must be a finite positive number, got " + tolerance);
         }
     }
 
-    private void positive(String option, int value) {
-        if (value <= 0) {
-            throw usage(option + " must be positive, got " + value);
+    /**
+     * Bounds of the problem: finite differences evaluate the loss twice for each of up to 512
+     * entries of every parameter, so the cost grows fast (one LSTM case with D = H = 32, B = 8,
+     * T = 100 took 15 s); at these bounds every case still takes minutes at most.
+     */
+    static final int MAX_SIZE = 32;
+    static final int MAX_BATCH = 16;
+    static final int MAX_STEPS = 200;
+    static final int MAX_CASES = 100;
+
+    private void bounded(String option, int value, int max) {
+        if (value <= 0 || value > max) {
+            throw usage(option + " must be from 1 to " + max + " (a gradient check is for small problems: finite "
+                    + "differences evaluate the loss twice per parameter entry), got " + value);
         }
     }
 

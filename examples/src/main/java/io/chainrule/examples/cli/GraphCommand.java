@@ -1,13 +1,14 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.examples.graph.ChapterGraph;
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -25,13 +26,21 @@ public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "3", paramLabel = "N", description = "time steps to unroll (default: ${DEFAULT-VALUE}, as in the figure)")
     int steps;
 
+    /** The most steps drawn. */
+    static final int MAX_STEPS = 10_000;
+
     @Option(names = "--out", paramLabel = "FILE", description = "write the DOT source to FILE instead of standard output")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        if (steps <= 0) {
-            throw new ParameterException(spec.commandLine(), "--steps must be positive, got " + steps);
+        if (steps <= 0 || steps > MAX_STEPS) {
+            throw new ParameterException(spec.commandLine(), "--steps must be from 1 to " + MAX_STEPS + " (a drawing of "
+                    + "more than a few dozen steps is unreadable; " + MAX_STEPS + " steps make 12.5 MB of DOT), got " + steps);
+        }
+        if (out != null && (out.toString().isBlank() || Files.isDirectory(out))) {
+            throw new ParameterException(spec.commandLine(), "--out must name a file, got "
+                    + (out.toString().isBlank() ? "an empty name" : out + ", a directory"));
         }
         String dot = ChapterGraph.dot(steps);
         if (out != null) {

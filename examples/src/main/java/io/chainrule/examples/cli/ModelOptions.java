@@ -53,11 +53,13 @@ final class ModelOptions {
     TrainConfig config(CommandLine cmd, String strategy, long iterations, long saveEvery) {
         if (!Tasks.NAMES.contains(task)) {
             throw new CommandLine.ParameterException(cmd,
-                    "Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'");
+                    "Invalid value for option '--task': expected one of " + Tasks.NAMES + " but was '" + task + "'"
+                    + ClosestMatch.hint(task, Tasks.NAMES));
         }
         if (!Model.CELLS.contains(cell)) {
             throw new CommandLine.ParameterException(cmd,
-                    "Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'");
+                    "Invalid value for option '--cell': expected one of " + Model.CELLS + " but was '" + cell + "'"
+                    + ClosestMatch.hint(cell, Model.CELLS));
         }
         try {
             return new TrainConfig(task, file, cell, hidden, batch, steps, strategy, clip, lr, seed, iterations, saveEvery);

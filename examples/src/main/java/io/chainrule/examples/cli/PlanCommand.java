@@ -54,10 +54,19 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON array of {steps, slots, evaluations, extraForward, peakStates}")
     boolean json;
 
+    /** The longest chain planned: the planner walks the schedule, about a second for 10^6 steps and few slots. */
+    static final int MAX_STEPS = 1_000_000;
+    /** The most plans one command makes. */
+    static final int MAX_PLANS = 20;
+
     @Override
     public Integer call() {
-        if (steps <= 0) {
-            throw usage("--steps must be positive, got " + steps);
+        if (steps <= 0 || steps > MAX_STEPS) {
+            throw usage("--steps must be from 1 to " + String.format(Locale.ROOT, "%,d", MAX_STEPS) + " (the planner walks "
+                    + "the whole schedule: about a second for a million steps), got " + steps);
+        }
+        if (budget.slots != null && budget.slots.size() > MAX_PLANS) {
+            throw usage("--slots gives " + budget.slots.size() + " values; at most " + MAX_PLANS + " plans at once");
         }
         List<ScheduleCost> plans = new ArrayList<>();
         try {

@@ -25,12 +25,15 @@ public final class Comparison {
         return dir.resolve(strategy.replace(':', '-').replace('=', '-'));
     }
 
-    /** Trains {@code base} under {@code strategy} in {@code runDir(dir, strategy)}. */
-    public static StrategyRun run(TrainConfig base, String strategy, Path dir, List<TrainingListener> listeners)
-            throws IOException {
+    /**
+     * Trains {@code base} under {@code strategy} in {@code runDir(dir, strategy)}; a run there is
+     * replaced only when {@code replace} ({@link Run#start}).
+     */
+    public static StrategyRun run(TrainConfig base, String strategy, Path dir, List<TrainingListener> listeners,
+                                  boolean replace) throws IOException {
         TrainConfig config = new TrainConfig(base.task(), base.textFile(), base.cell(), base.hidden(), base.batch(),
                 base.steps(), strategy, base.clip(), base.lr(), base.seed(), base.iterations(), base.saveEvery());
-        Run run = Run.start(config, new RunFiles(runDir(dir, strategy)), listeners);
+        Run run = Run.start(config, new RunFiles(runDir(dir, strategy)), listeners, replace);
         long before = Memory.savedBytes();
         Memory.resetPeak();
         Report report = run.train();

@@ -1,6 +1,6 @@
 package io.chainrule.examples.diagnose;
 
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Path;

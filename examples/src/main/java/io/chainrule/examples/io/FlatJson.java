@@ -1,12 +1,14 @@
 package io.chainrule.examples.io;
 
 import com.fasterxml.jackson.core.JacksonException;
+import io.chainrule.core.io.AtomicFile;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +81,28 @@ public final class FlatJson {
         AtomicFile.writeString(file, format(values));
     }
 
-    /** Reads a flat object: values are String, Long, Double or Boolean. */
+    /**
+     * Reads a flat object: values are String, Long, Double or Boolean. Errors name the file (and
+     * the key): a file that is not a regular file, larger than {@value #MAX_BYTES} bytes (no
+     * config or summary comes near), not UTF-8 (with the offset of the first bad byte), or not a
+     * flat JSON object.
+     */
     public static Map<String, Object> read(Path file) throws IOException {
-        return parse(Files.readString(file), file.toString());
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException(file + " is larger than " + MAX_BYTES + " bytes: not a file chainrule wrote");
+        }
+        return parse(Utf8.decode(bytes, file.toString()), file.toString());
     }
+
+    /** The largest JSON file {@link #read} accepts. */
+    public static final int MAX_BYTES = 1 << 20;
 
     /** Parses the text of one flat object; {@code source} names it in errors. */
     public static Map<String, Object> parse(String text, String source) throws IOException {

@@ -1,6 +1,6 @@
 package io.chainrule.examples.plot;
 
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;

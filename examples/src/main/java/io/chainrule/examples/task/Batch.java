@@ -39,6 +39,29 @@ public record Batch(Tensor inputs, int[][] classes, Tensor[] values, boolean[] s
         return n;
     }
 
+    /**
+     * Sequences {@code from} (inclusive) to {@code to} (exclusive) of this batch: the same steps,
+     * inputs [T, to - from, D], the targets of those sequences. A data-parallel shard of the batch.
+     */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > batchSize() || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + batchSize() + " sequences");
+        }
+        Tensor x = inputs.slice(1, from, to);
+        if (classes != null) {
+            int[][] c = new int[classes.length][];
+            for (int t = 0; t < c.length; t++) {
+                c[t] = java.util.Arrays.copyOfRange(classes[t], from, to);
+            }
+            return new Batch(x, c, null, scored);
+        }
+        Tensor[] v = new Tensor[values.length];
+        for (int t = 0; t < v.length; t++) {
+            v[t] = values[t].slice(0, from, to);
+        }
+        return new Batch(x, null, v, scored);
+    }
+
     /** Every step scored. */
     public static boolean[] allScored(int steps) {
         boolean[] s = new boolean[steps];

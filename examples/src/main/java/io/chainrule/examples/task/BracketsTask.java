@@ -18,7 +18,7 @@ public final class BracketsTask implements Task {
     private final int steps;
     private final int batch;
     private final long seed;
-    private final BracketLanguage.Stream[] lanes;
+    private BracketLanguage.Stream[] lanes;   // made by the first batch, so that building the task allocates nothing
     private List<Batch> eval;
     private double[][][] evalLogProbs;   // [chunk][t][b]
 
@@ -26,10 +26,6 @@ public final class BracketsTask implements Task {
         this.steps = steps;
         this.batch = batch;
         this.seed = seed;
-        this.lanes = new BracketLanguage.Stream[batch];
-        for (int b = 0; b < batch; b++) {
-            lanes[b] = new BracketLanguage.Stream(Seeds.derive(seed, Seeds.DATA, b));
-        }
     }
 
     @Override
@@ -59,26 +55,51 @@ public final class BracketsTask implements Task {
 
     @Override
     public Batch batch(long iteration) {
-        return chunk(lanes, iteration, null);
+        return chunk(lanes(), 0, batch, iteration, null);
     }
 
-    private Batch chunk(BracketLanguage.Stream[] streams, long index, double[][] logProbs) {
+    /** Reads lanes {@code from..to-1} only: each lane is its own stream. */
+    @Override
+    public Batch batch(long iteration, int from, int to) {
+        if (from < 0 || to > batch || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + batch + " sequences");
+        }
+        return chunk(lanes(), from, to, iteration, null);
+    }
+
+    private BracketLanguage.Stream[] lanes() {
+        if (lanes == null) {
+            lanes = new BracketLanguage.Stream[batch];
+            for (int b = 0; b < batch; b++) {
+                lanes[b] = new BracketLanguage.Stream(Seeds.derive(seed, Seeds.DATA, b));
+            }
+        }
+        return lanes;
+    }
+
+    @Override
+    public int evalBatchCount() {
+        return EVAL_CHUNKS;
+    }
+
+    private Batch chunk(BracketLanguage.Stream[] streams, int from, int to, long index, double[][] logProbs) {
         int symbols = BracketLanguage.SYMBOLS.length();
-        double[] x = new double[steps * batch * symbols];
-        int[][] y = new int[steps][batch];
+        int rows = to - from;
+        double[] x = new double[steps * rows * symbols];
+        int[][] y = new int[steps][rows];
         int[] seq = new int[steps + 1];
         double[] lp = new double[steps + 1];
-        for (int b = 0; b < batch; b++) {
-            streams[b].read(index * steps, seq, logProbs == null ? null : lp);
+        for (int b = 0; b < rows; b++) {
+            streams[from + b].read(index * steps, seq, logProbs == null ? null : lp);
             for (int t = 0; t < steps; t++) {
-                x[(t * batch + b) * symbols + seq[t]] = 1.0;
+                x[(t * rows + b) * symbols + seq[t]] = 1.0;
                 y[t][b] = seq[t + 1];
                 if (logProbs != null) {
                     logProbs[t][b] = lp[t + 1];
                 }
             }
         }
-        return new Batch(Tensor.wrap(x, steps, batch, symbols), y, null, Batch.allScored(steps));
+        return new Batch(Tensor.wrap(x, steps, rows, symbols), y, null, Batch.allScored(steps));
     }
 
     @Override
@@ -91,7 +112,7 @@ public final class BracketsTask implements Task {
             eval = new ArrayList<>();
             evalLogProbs = new double[EVAL_CHUNKS][steps][batch];
             for (int k = 0; k < EVAL_CHUNKS; k++) {
-                eval.add(chunk(streams, k, evalLogProbs[k]));
+                eval.add(chunk(streams, 0, batch, k, evalLogProbs[k]));
             }
         }
         return eval;

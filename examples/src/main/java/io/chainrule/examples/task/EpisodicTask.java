@@ -38,6 +38,11 @@ abstract class EpisodicTask implements Task {
     }
 
     @Override
+    public final int evalBatchCount() {
+        return EVAL_BATCHES;
+    }
+
+    @Override
     public final List<Batch> evalBatches() {
         if (eval == null) {
             eval = new ArrayList<>();

@@ -14,6 +14,7 @@ public final class Seeds {
     public static final long DATA = 2;
     public static final long EVAL = 3;
     public static final long STRATEGY = 4;
+    public static final long DROPOUT = 5;
 
     public static long derive(long seed, long... path) {
         long h = seed;

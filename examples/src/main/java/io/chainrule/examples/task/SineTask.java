@@ -86,6 +86,11 @@ public final class SineTask implements Task {
     }
 
     @Override
+    public int evalBatchCount() {
+        return EVAL_CHUNKS;
+    }
+
+    @Override
     public List<Batch> evalBatches() {
         if (eval == null) {
             eval = new ArrayList<>();

@@ -37,8 +37,20 @@ public interface Task {
     /** The training batch of iteration {@code iteration} (0-based). */
     Batch batch(long iteration);
 
+    /**
+     * Sequences {@code from} to {@code to} (exclusive) of the training batch of {@code iteration}:
+     * exactly {@code batch(iteration).rows(from, to)}, so a data-parallel shard sees the rows the
+     * whole batch has. Tasks whose sequences are drawn independently may make only those rows.
+     */
+    default Batch batch(long iteration, int from, int to) {
+        return batch(iteration).rows(from, to);
+    }
+
     /** Held-out batches (for a streaming task, consecutive chunks of held-out streams). */
     List<Batch> evalBatches();
+
+    /** How many batches {@link #evalBatches()} makes, known without making them (for the memory estimate). */
+    int evalBatchCount();
 
     /**
      * Scores of the model's outputs on {@link #evalBatches()} ({@code outputs.get(k)[t]} is the

@@ -1,12 +1,10 @@
 package io.chainrule.examples.task;
 
 import io.chainrule.core.Tensor;
+import io.chainrule.examples.io.HeapBudget;
+import io.chainrule.examples.io.Utf8;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -43,7 +41,7 @@ public final class TextTask implements Task {
         this.file = file.toAbsolutePath();
         this.steps = steps;
         this.batch = batch;
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = read(file);
         this.sha256 = sha256(bytes);
         int[] text = decode(bytes, file).codePoints().toArray();
         TreeSet<Integer> distinct = new TreeSet<>();
@@ -55,24 +53,54 @@ public final class TextTask implements Task {
             index.put(vocabulary[i], i);
         }
         int cut = (int) (text.length * TRAIN_FRACTION);
-        int need = batch * (steps + 1);
+        long need = (long) batch * (steps + 1L);
         if (cut < need || text.length - cut < need) {
             throw new IllegalArgumentException("the text file " + file + " has " + text.length + " characters; with --batch "
-                    + batch + " and --steps " + steps + " it needs at least " + (int) Math.ceil(need / (1 - TRAIN_FRACTION))
+                    + batch + " and --steps " + steps + " it needs at least " + (long) Math.ceil(need / (1 - TRAIN_FRACTION))
                     + " (90% to train on, 10% held out, each at least batch x (steps + 1))");
         }
         this.train = ids(text, 0, cut);
         this.held = ids(text, cut, text.length);
     }
 
+    /**
+     * Bytes a byte of text costs while it is read: the bytes, the decoded string (up to 2 a
+     * character), its code points and the training and held-out symbol ids (4 each).
+     */
+    static final long BYTES_PER_FILE_BYTE = 14;
+
+    /**
+     * The file's bytes; a file that is not a regular file (a directory, {@code /dev/zero}, a pipe)
+     * or that the heap could not hold while it is decoded is refused before it is read.
+     */
+    private static byte[] read(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("the text file " + file + " is not a regular file (a UTF-8 text file is needed)");
+        }
+        long size = Files.size(file);
+        if (size > HeapBudget.MAX_ARRAY_ELEMENTS) {
+            throw new IllegalArgumentException("the text file " + file + " has " + HeapBudget.bytes(size) + "; the text task reads "
+                    + "files of at most " + HeapBudget.bytes(HeapBudget.MAX_ARRAY_ELEMENTS) + " (one Java array)");
+        }
+        long need = size * BYTES_PER_FILE_BYTE;
+        if (need > HeapBudget.available()) {
+            throw new IllegalStateException("the text file " + file + " has " + HeapBudget.bytes(size) + "; reading it needs about "
+                    + HeapBudget.bytes(need) + " of memory (" + BYTES_PER_FILE_BYTE + " bytes a byte of text) but the Java heap has "
+                    + HeapBudget.bytes(HeapBudget.available()) + " available; "
+                    + HeapBudget.advice("use a smaller file", need));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length != size) {
+            throw new IOException("the text file " + file + " changed while it was read (" + size + " bytes, then " + bytes.length + ")");
+        }
+        return bytes;
+    }
+
     private static String decode(byte[] bytes, Path file) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the text file " + file + " is not valid UTF-8: " + e.getMessage(), e);
+            return Utf8.decode(bytes, "the text file " + file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -148,10 +176,15 @@ public final class TextTask implements Task {
     }
 
     @Override
+    public int evalBatchCount() {
+        return Math.min(MAX_EVAL_CHUNKS, (held.length / batch - 1) / steps);
+    }
+
+    @Override
     public List<Batch> evalBatches() {
         if (eval == null) {
             eval = new ArrayList<>();
-            int chunks = Math.min(MAX_EVAL_CHUNKS, (held.length / batch - 1) / steps);
+            int chunks = evalBatchCount();
             for (int k = 0; k < chunks; k++) {
                 eval.add(chunk(held, k));
             }

@@ -1,8 +1,9 @@
 package io.chainrule.examples.train;
 
-import io.chainrule.examples.io.AtomicFile;
+import io.chainrule.core.io.AtomicFile;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,13 +30,34 @@ public final class MetricsCsv {
         AtomicFile.writeString(file, sb.toString());
     }
 
+    /** The longest line a row can take (an iteration, two doubles and the seconds, with room to spare). */
+    static final int MAX_LINE_BYTES = 128;
+
     /** The rows of a metrics file, or none when it does not exist. */
     public static List<MetricsRow> read(Path file) throws IOException {
+        return read(file, Integer.MAX_VALUE / MAX_LINE_BYTES);
+    }
+
+    /**
+     * The rows of a metrics file of a run of at most {@code maxRows} iterations, or none when it
+     * does not exist; a file larger than that many rows can be is refused before it is read.
+     */
+    public static List<MetricsRow> read(Path file, long maxRows) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        long limit = HEADER.length() + 1 + maxRows * MAX_LINE_BYTES;
         List<String> lines;
         try {
+            if (Files.size(file) > limit) {
+                throw new IOException(file + " has " + Files.size(file) + " bytes, more than the " + maxRows
+                        + " rows of this run can take (" + MAX_LINE_BYTES + " bytes a row): not a file chainrule wrote");
+            }
             lines = Files.readAllLines(file);
         } catch (NoSuchFileException e) {
             return new ArrayList<>();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not UTF-8 text", e);
         }
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new IOException(file + " is not a chainrule metrics file (its first line is not '" + HEADER + "')");
@@ -47,8 +69,18 @@ public final class MetricsCsv {
                 if (f.length != 4) {
                     throw new NumberFormatException("expected 4 fields, found " + f.length);
                 }
-                rows.add(new MetricsRow(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3])));
+                MetricsRow r = new MetricsRow(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]));
+                if (r.iteration() != rows.size() + 1) {
+                    throw new NumberFormatException("iteration " + r.iteration() + " where " + (rows.size() + 1)
+                            + " was expected (rows count the iterations 1, 2, 3, ...)");
+                }
+                if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm()) || !(r.seconds() >= 0)
+                        || Double.isInfinite(r.seconds())) {
+                    throw new NumberFormatException("loss, gradient norm and seconds must be finite (seconds >= 0), got "
+                            + f[1] + ", " + f[2] + ", " + f[3]);
+                }
+                rows.add(r);
             } catch (NumberFormatException e) {
                 throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }

@@ -1,9 +1,9 @@
 package io.chainrule.examples.train;
 
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
-import io.chainrule.examples.io.SafetensorsFormatException;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
+import io.chainrule.core.io.SafetensorsFormatException;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
@@ -31,6 +31,13 @@ import java.util.function.UnaryOperator;
  * (each atomically), and only then deletes the older optimizer files. Whatever point a crash
  * interrupts, model.safetensors names an iteration whose optimizer file is on disk, so
  * {@code --resume} always finds a consistent pair.
+ *
+ * <p><b>A new run</b> ({@link #stage}) writes into the staging directory until its first
+ * checkpoint is saved, which commits it into the run directory ({@link RunDirectory}): what the
+ * directory held before stays intact until then.
+ *
+ * <p><b>Loading</b> checks what it reads: every error names the file (and the tensor or key), and
+ * non-finite weights or optimizer state are refused.
  */
 public final class RunFiles {
     public static final String CONFIG = "config.json";
@@ -43,6 +50,8 @@ public final class RunFiles {
 
     private final Path dir;
     private final UnaryOperator<WritableByteChannel> channelFilter;
+    private boolean staged;          // files go to the staging directory until the first checkpoint commits them
+    private boolean createdDir;      // the run directory did not exist before this new run
 
     public RunFiles(Path dir) {
         this(dir, UnaryOperator.identity());
@@ -54,32 +63,72 @@ public final class RunFiles {
         this.channelFilter = channelFilter;
     }
 
+    /** The run directory. */
     public Path dir() {
         return dir;
     }
 
+    /** Where the files are now: the staging directory of a new run before its first checkpoint, else the run directory. */
+    private Path location() {
+        return staged ? dir.resolve(RunDirectory.STAGING) : dir;
+    }
+
     public Path config() {
-        return dir.resolve(CONFIG);
+        return location().resolve(CONFIG);
     }
 
     public Path model() {
-        return dir.resolve(MODEL);
+        return location().resolve(MODEL);
     }
 
     public Path metrics() {
-        return dir.resolve(METRICS);
+        return location().resolve(METRICS);
     }
 
     public Path plot() {
-        return dir.resolve(PLOT);
+        return location().resolve(PLOT);
     }
 
     public Path summary() {
-        return dir.resolve(SUMMARY);
+        return location().resolve(SUMMARY);
     }
 
     public Path optimizer(long iteration) {
-        return dir.resolve(OPTIMIZER_PREFIX + iteration + SUFFIX);
+        return location().resolve(OPTIMIZER_PREFIX + iteration + SUFFIX);
+    }
+
+    /**
+     * Makes these the files of a new run: they are written into a fresh staging directory until
+     * the first checkpoint commits them into {@link #dir()}.
+     */
+    void stage() throws IOException {
+        createdDir = !Files.exists(dir);
+        RunDirectory.discardStaging(dir);
+        try {
+            Files.createDirectories(dir.resolve(RunDirectory.STAGING));
+        } catch (IOException e) {
+            throw new IOException("cannot create the run directory " + dir + " (" + e + ")", e);
+        }
+        staged = true;
+    }
+
+    /**
+     * Removes a new run that has not reached its first checkpoint (its staging directory, and the
+     * run directory if the run made it and it is now empty); nothing once it has.
+     */
+    void discardStaged() throws IOException {
+        if (!staged) {
+            return;
+        }
+        RunDirectory.discardStaging(dir);
+        staged = false;
+        if (createdDir) {
+            try (var left = Files.list(dir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        }
     }
 
     /** Saves a checkpoint: optimizer file, then model, then removal of older optimizer files. */
@@ -102,44 +151,64 @@ public final class RunFiles {
                 Files.deleteIfExists(old);
             }
         }
+        if (staged) {
+            RunDirectory.commit(dir);
+            staged = false;
+        }
     }
 
     private List<Path> optimizerFiles() throws IOException {
         List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, OPTIMIZER_PREFIX + "*" + SUFFIX)) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(location(), OPTIMIZER_PREFIX + "*" + SUFFIX)) {
             s.forEach(out::add);
         }
         return out;
     }
 
-    /** The last checkpoint saved in this directory. */
+    /**
+     * The last checkpoint saved in this directory. Every error names the file at fault; weights,
+     * optimizer state and carried state must be finite.
+     */
     public Checkpoint load() throws IOException {
         SafetensorsFile model;
         try {
-            model = Safetensors.load(model());
+            model = Safetensors.load(model()).requireFinite();
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(model().toString(), null, "no saved model to resume from");
         }
-        long iteration = parseLong(model, model(), "iteration");
+        long iteration = parseLong(model, "iteration");
+        if (iteration < 1) {
+            throw new SafetensorsFormatException(model() + ": metadata 'iteration' must be at least 1, got " + iteration);
+        }
         Path optPath = optimizer(iteration);
         SafetensorsFile opt;
         try {
-            opt = Safetensors.load(optPath);
+            opt = Safetensors.load(optPath).requireFinite();
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(optPath.toString(), null,
                     "the optimizer state for iteration " + iteration + " (the model's) is missing");
         }
-        if (parseLong(opt, optPath, "iteration") != iteration) {
-            throw new SafetensorsFormatException(optPath + " does not hold iteration " + iteration);
+        if (parseLong(opt, "iteration") != iteration) {
+            throw new SafetensorsFormatException(optPath + " does not hold iteration " + iteration
+                    + " (its metadata says " + opt.meta("iteration") + ")");
         }
         Map<String, Tensor> adam = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
         opt.tensors().forEach((k, t) -> {
             if (k.startsWith("adam.")) {
                 adam.put(k.substring("adam.".length()), t);
+            } else if (!k.startsWith("carry.")) {
+                unknown.add(k);
             }
         });
-        int parts = (int) parseLong(opt, optPath, "carry_parts");
-        Tensor[] carry = new Tensor[parts];
+        if (!unknown.isEmpty()) {
+            throw new SafetensorsFormatException(optPath + " has tensors that are neither adam.* nor carry.*: " + unknown);
+        }
+        long parts = parseLong(opt, "carry_parts");
+        if (parts < 0 || parts > 2) {
+            throw new SafetensorsFormatException(optPath + ": metadata 'carry_parts' must be 0, 1 or 2, got " + parts);
+        }
+        Tensor[] carry = new Tensor[(int) parts];
         for (int i = 0; i < parts; i++) {
             carry[i] = opt.tensor("carry." + i);
         }
@@ -147,17 +216,20 @@ public final class RunFiles {
         try {
             seconds = Double.parseDouble(opt.meta("seconds"));
         } catch (NumberFormatException e) {
-            throw new SafetensorsFormatException(optPath + ": metadata 'seconds' is not a number", e);
+            throw new SafetensorsFormatException(optPath + ": metadata 'seconds' is not a number: " + opt.meta("seconds"), e);
+        }
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new SafetensorsFormatException(optPath + ": metadata 'seconds' must be a finite number >= 0, got " + seconds);
         }
         return new Checkpoint(iteration, seconds, model.tensors(), adam, carry);
     }
 
-    private static long parseLong(SafetensorsFile f, Path path, String key) throws SafetensorsFormatException {
+    private static long parseLong(SafetensorsFile f, String key) throws SafetensorsFormatException {
         String v = f.meta(key);
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new SafetensorsFormatException(path + ": metadata '" + key + "' is not an integer: " + v, e);
+            throw new SafetensorsFormatException(f.source() + ": metadata '" + key + "' is not an integer: " + v, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.chainrule.examples.train;
 
+import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.examples.task.Seeds;
 import io.chainrule.rnn.bptt.Bptt;
 import io.chainrule.rnn.bptt.BpttStrategy;
@@ -38,6 +39,20 @@ public final class StrategySpec {
     /** The strategy for iteration {@code iteration} of a run seeded with {@code seed}. */
     public BpttStrategy at(long seed, long iteration) {
         return fixed != null ? fixed : Bptt.parse(spec, Seeds.derive(seed, Seeds.STRATEGY, iteration));
+    }
+
+    /** The checkpoint schedule of {@code checkpoint:*} strategies, null for the others. */
+    public Schedule schedule() {
+        if (spec.equals("checkpoint:sqrt")) {
+            return Schedule.sqrtT();
+        }
+        if (spec.startsWith("checkpoint:every=")) {
+            return Schedule.everyK(Integer.parseInt(spec.substring("checkpoint:every=".length())));
+        }
+        if (spec.startsWith("checkpoint:slots=")) {
+            return Schedule.optimal(Integer.parseInt(spec.substring("checkpoint:slots=".length())));
+        }
+        return null;
     }
 
     @Override

@@ -4,15 +4,13 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.optim.Adam;
 import io.chainrule.autodiff.optim.Clip;
 import io.chainrule.autodiff.optim.Optimizer;
+import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
-import io.chainrule.examples.task.Batch;
 import io.chainrule.examples.task.Seeds;
 import io.chainrule.examples.task.Task;
-import io.chainrule.rnn.SequenceLoss;
 import io.chainrule.rnn.State;
-import io.chainrule.rnn.Unroll;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,31 +20,40 @@ import java.util.Map;
 /**
  * The training loop. Each iteration: the task's batch for that iteration; the initial state is the
  * state carried from the previous batch (streaming tasks; its value only, the gradient path cut)
- * or zero; the loss unrolled under the BPTT strategy; backward (which frees the saved activations,
- * so no graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
- * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png.
+ * or zero; the loss unrolled under the BPTT strategy and differentiated by the {@link GradientStep}
+ * ({@link LocalGradient} unless another is given; backward frees the saved activations, so no
+ * graph outlives the iteration); global-norm clipping ({@link Clip}); an {@link Adam} step. Every
+ * {@code saveEvery} iterations and at the end it saves a checkpoint, metrics.csv and loss.png. A
+ * run that diverges ({@link Divergence}) stops there with an IllegalStateException, saving nothing
+ * after its last checkpoint.
  *
  * <p>Everything an iteration depends on is either in the checkpoint (parameters, Adam's state,
  * the carried state) or a fixed function of (seed, iteration) (the batch, the random truncation
  * draws), so a resumed run ends bitwise equal to an uninterrupted one.
  */
 public final class Trainer {
-    private static final Var ZERO = Var.constant(0.0);
-
     private final TrainConfig config;
     private final Task task;
     private final Model model;
     private final List<Var> parameters;
     private final Optimizer adam;
     private final StrategySpec strategy;
+    private final GradientStep gradients;
     private final RunFiles files;
     private final List<TrainingListener> listeners;
     private final List<MetricsRow> rows = new ArrayList<>();
     private long iteration;
+    private long saved;             // the iteration of the last checkpoint on disk (0: none)
     private double secondsBefore;
     private State carry;
 
     public Trainer(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners) {
+        this(config, task, model, files, listeners, new LocalGradient(config, task, model));
+    }
+
+    /** A trainer whose iterations take their gradients from {@code gradients} (e.g. computed on a cluster). */
+    public Trainer(TrainConfig config, Task task, Model model, RunFiles files, List<TrainingListener> listeners,
+                   GradientStep gradients) {
         this.config = config;
         this.task = task;
         this.model = model;
@@ -56,13 +63,24 @@ public final class Trainer {
         this.strategy = StrategySpec.parse(config.strategy());
         this.files = files;
         this.listeners = listeners;
+        this.gradients = gradients;
     }
 
     /** Continues from {@code c}; {@code history} are the metrics rows up to its iteration. */
     public void restore(Checkpoint c, List<MetricsRow> history) {
-        model.load(c.parameters());
-        adam.loadState(c.optimizerState());
+        try {
+            model.load(c.parameters());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(files.model() + ": " + e.getMessage(), e);
+        }
+        try {
+            adam.loadState(c.optimizerState());
+            checkCarry(c.carry());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(files.optimizer(c.iteration()) + ": " + e.getMessage(), e);
+        }
         iteration = c.iteration();
+        saved = c.iteration();
         secondsBefore = c.seconds();
         if (c.carry().length > 0) {
             Var[] parts = new Var[c.carry().length];
@@ -74,6 +92,21 @@ public final class Trainer {
         for (MetricsRow r : history) {
             if (r.iteration() <= iteration) {
                 rows.add(r);
+            }
+        }
+    }
+
+    /** The carried state must be what this run's cell carries: its parts, each [batch, hidden]; none for an episodic task. */
+    private void checkCarry(Tensor[] carry) {
+        int parts = task.streaming() ? model.cell().stateParts() : 0;
+        if (carry.length != 0 && carry.length != parts) {
+            throw new IllegalArgumentException("the carried state has " + carry.length + " parts, but a " + model.cellName()
+                    + " on the " + task.name() + " task carries " + parts);
+        }
+        for (int i = 0; i < carry.length; i++) {
+            if (!carry[i].hasShape(config.batch(), config.hidden())) {
+                throw new IllegalArgumentException("tensor 'carry." + i + "' has shape " + Shape.format(carry[i].shape())
+                        + ", not [" + config.batch() + ", " + config.hidden() + "] (batch, hidden)");
             }
         }
     }
@@ -99,10 +132,11 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.iteration(iteration, total, r.loss(), seconds);
             }
-            if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
-                String what = Double.isFinite(r.loss()) ? "gradient norm became " + r.gradNorm() : "loss became " + r.loss();
-                throw new IllegalStateException("the training " + what + " at iteration " + iteration
-                        + "; try a smaller --lr or gradient clipping (--clip)");
+            String diverged = Divergence.check(rows);
+            if (diverged != null) {
+                throw new IllegalStateException(diverged + "; try a smaller --lr (this run's: " + config.lr()
+                        + ") or gradient clipping (--clip, this run's: " + (config.clip() > 0 ? config.clip() : "off") + "); "
+                        + (saved > 0 ? "the checkpoint of iteration " + saved + " is kept" : "nothing was saved"));
             }
             if (iteration % config.saveEvery() == 0 || iteration == total) {
                 save(seconds);
@@ -116,23 +150,16 @@ public final class Trainer {
     }
 
     private StepResult step(long i) {
-        Batch b = task.batch(i);
-        State initial = task.streaming() && carry != null && !task.restartsStream(i)
-                ? carry : Unroll.zeroState(model.cell(), b.batchSize());
+        State carried = task.streaming() && carry != null && !task.restartsStream(i) ? carry : null;
         adam.zeroGrad();
-        SequenceLoss sl = Unroll.loss(model.cell(), Var.constant(b.inputs()), initial,
-                (t, h) -> b.scored()[t] ? StepLosses.at(task.objective(), b, t, model.output().apply(h)) : ZERO,
-                strategy.at(config.seed(), i));
-        // Unroll averages over all T steps; rescale to the mean over the scored ones.
-        Var loss = sl.loss().mul((double) b.steps() / b.scoredSteps());
-        loss.backward();
-        carry = task.streaming() ? sl.finalState().map(v -> Var.constant(v.value())) : null;
+        GradientStep.Outcome o = gradients.compute(i, carried);
+        carry = task.streaming() ? o.finalState() : null;
         // --clip 0 turns clipping off: an infinite bound only measures the norm.
         double norm = Clip.clipGradNorm(parameters, config.clip() > 0 ? config.clip() : Double.POSITIVE_INFINITY);
         if (Double.isFinite(norm)) {
             adam.step();   // a non-finite norm is not stepped on: run() stops there
         }
-        return new StepResult(loss.value().item(), norm);
+        return new StepResult(o.loss(), norm);
     }
 
     private void save(double seconds) throws IOException {
@@ -144,6 +171,7 @@ public final class Trainer {
         MetricsCsv.write(files.metrics(), rows);
         files.save(new Checkpoint(iteration, seconds, model.values(), adam.state(), carried),
                 Map.of("task", task.name(), "cell", model.cellName()));
+        saved = iteration;
         plot(List.of());
         for (TrainingListener l : listeners) {
             l.saved(iteration);
@@ -158,7 +186,7 @@ public final class Trainer {
             its[k] = rows.get(k).iteration();
             losses[k] = rows.get(k).loss();
         }
-        LossPlot.write(files.plot(), task.name() + ", " + model.cellName() + " H=" + config.hidden() + ", "
+        LossPlot.write(files.plot(), task.name() + ", " + model.cellName() + config.architecture().describe() + " H=" + config.hidden() + ", "
                 + strategy + " BPTT", "training loss (" + StepLosses.describe(task.objective()) + ")", its, losses, references);
     }
 

@@ -57,10 +57,10 @@ class BenchCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--cell|transformer|'--cell'",
-        "--threads|0|--threads must be positive",
+        "--threads|0|--threads must be from 1 to",
         "--iterations|0|--iterations must be positive",
-        "--warmup|-1|--warmup must not be negative",
-        "--warmup-seconds|-1|--warmup-seconds must be a finite number of seconds, at least 0, got -1.0",
+        "--warmup|-1|--warmup must be from 0 to 1000000, got -1",
+        "--warmup-seconds|-1|--warmup-seconds must be from 0 to 3600 seconds, got -1.0",
         "--hidden|0|--hidden must be positive",
         "--strategy|bogus|unknown BPTT strategy 'bogus'"})
     void badInputIsAUsageError(String option, String value, String message) {

@@ -35,7 +35,7 @@ final class Cli {
         CommandLine cl = ChainruleCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
         TrainCommand train = cl.getSubcommands().get("train").getCommand();
         train.runFiles = dir -> new RunFiles(dir, channelFilter);
-        int exit = cl.execute(ChainruleCommand.withDefaultSubcommand(cl, args));
+        int exit = ChainruleCommand.execute(cl, args);
         return new Result(exit, out.toString(), err.toString());
     }
 }

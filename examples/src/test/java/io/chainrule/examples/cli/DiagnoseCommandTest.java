@@ -1,7 +1,7 @@
 package io.chainrule.examples.cli;
 
 import io.chainrule.core.Tensor;
-import io.chainrule.examples.io.Safetensors;
+import io.chainrule.core.io.Safetensors;
 import io.chainrule.examples.plot.LinePlot;
 import io.chainrule.rnn.diagnostics.Spectrum;
 import org.junit.jupiter.api.Test;
@@ -115,9 +115,9 @@ class DiagnoseCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--rho|0|--rho values must be finite and positive",
-        "--steps|2|--steps must be at least 3",
-        "--hidden|0|--hidden must be positive",
-        "--train-iterations|0|--train-iterations must be positive"})
+        "--steps|2|--steps must be from 3",
+        "--hidden|0|--hidden must be from 1 to 1024",
+        "--train-iterations|0|--train-iterations must be from 1 to 100000"})
     void badInputIsAUsageError(String option, String value, String message) {
         Cli.Result r = Cli.run("diagnose", option, value);
         assertEquals(2, r.exit(), r::toString);

@@ -87,7 +87,7 @@ class GradcheckCommandTest {
         "--cell|transformer|'--cell'",
         "--strategy|truncated:0|tau must be positive",
         "--strategy|sometimes|unknown BPTT strategy",
-        "--steps|0|--steps must be positive",
+        "--steps|0|--steps must be from 1 to 200",
         "--tolerance|0|--tolerance must be a finite positive number"})
     void badInputIsAUsageError(String option, String value, String message) {
         Cli.Result r = Cli.run("gradcheck", option, value);

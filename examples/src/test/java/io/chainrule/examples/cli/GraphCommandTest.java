@@ -127,6 +127,6 @@ class GraphCommandTest {
     void aGraphNeedsAStep() {
         Cli.Result r = Cli.run("graph", "--steps", "0");
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.err().contains("--steps must be positive"), r::toString);
+        assertTrue(r.err().contains("--steps must be from 1 to 10000"), r::toString);
     }
 }

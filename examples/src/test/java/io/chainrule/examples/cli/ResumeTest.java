@@ -1,8 +1,8 @@
 package io.chainrule.examples.cli;
 
-import io.chainrule.examples.io.FailingChannel;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.FailingChannel;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.train.MetricsCsv;
 import io.chainrule.examples.train.MetricsRow;
 import io.chainrule.examples.train.RunFiles;
@@ -91,12 +91,17 @@ class ResumeTest {
 
         assertArrayEquals(Files.readAllBytes(whole.resolve(RunFiles.MODEL)), Files.readAllBytes(broken.resolve(RunFiles.MODEL)),
                 "model.safetensors of the resumed run equals the uninterrupted run's, byte for byte");
-        SafetensorsFile optWhole = Safetensors.load(whole.resolve("optimizer-12.safetensors"));
-        SafetensorsFile optBroken = Safetensors.load(broken.resolve("optimizer-12.safetensors"));
-        assertEquals(optWhole.tensors().keySet(), optBroken.tensors().keySet());
-        optWhole.tensors().forEach((k, t) -> assertArrayEquals(TrainOutputsTest.bits(t),
-                TrainOutputsTest.bits(optBroken.tensors().get(k)), "optimizer state " + k));
+        assertSameTensors(whole.resolve("optimizer-12.safetensors"), broken.resolve("optimizer-12.safetensors"));
         assertSameLosses(MetricsCsv.read(whole.resolve(RunFiles.METRICS)), MetricsCsv.read(broken.resolve(RunFiles.METRICS)));
+    }
+
+    /** The two safetensors files hold the same tensors, bit for bit (their metadata, such as the seconds, may differ). */
+    static void assertSameTensors(Path expected, Path actual) throws IOException {
+        SafetensorsFile e = Safetensors.load(expected);
+        SafetensorsFile a = Safetensors.load(actual);
+        assertEquals(e.tensors().keySet(), a.tensors().keySet());
+        e.tensors().forEach((k, t) -> assertArrayEquals(TrainOutputsTest.bits(t), TrainOutputsTest.bits(a.tensors().get(k)),
+                "tensor " + k + " of " + actual));
     }
 
     private static void assertSameLosses(List<MetricsRow> expected, List<MetricsRow> actual) {

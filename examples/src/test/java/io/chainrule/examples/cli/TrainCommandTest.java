@@ -22,7 +22,7 @@ class TrainCommandTest {
         Cli.Result r = Cli.run("train", "--help");
         assertEquals(0, r.exit(), r::toString);
         for (String option : new String[] {"--task", "--file", "--cell", "--hidden", "--batch", "--steps", "--strategy",
-                "--clip", "--lr", "--iterations", "--epochs", "--seed", "--out", "--save-every", "--resume", "--progress"}) {
+                "--clip", "--lr", "--iterations", "--epochs", "--seed", "--out", "--overwrite", "--save-every", "--resume", "--progress"}) {
             assertTrue(r.out().contains(option), () -> option + " missing from\n" + r.out());
         }
     }
@@ -59,7 +59,7 @@ class TrainCommandTest {
                 Arguments.of(new String[] {"--task", "text"}, "--task text needs --file", "FILE"),
                 Arguments.of(new String[] {"--task", "copy", "--steps", "5"}, "--steps of at least 11", "5"),
                 Arguments.of(new String[] {"--file", "x.txt"}, "--file is for --task text only", "brackets"),
-                Arguments.of(new String[] {"--bogus"}, "Unknown option", "--bogus"));
+                Arguments.of(new String[] {"--bogus"}, "unknown option", "--bogus"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -2,8 +2,8 @@ package io.chainrule.examples.cli;
 
 import io.chainrule.core.Tensor;
 import io.chainrule.examples.io.FlatJson;
-import io.chainrule.examples.io.Safetensors;
-import io.chainrule.examples.io.SafetensorsFile;
+import io.chainrule.core.io.Safetensors;
+import io.chainrule.core.io.SafetensorsFile;
 import io.chainrule.examples.model.Model;
 import io.chainrule.examples.plot.LossPlot;
 import io.chainrule.examples.task.Metric;

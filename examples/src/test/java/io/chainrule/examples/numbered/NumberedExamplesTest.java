@@ -32,7 +32,8 @@ class NumberedExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Example01ScalarGradient", "Example02LinearRnnClosedForm", "Example03UserDefinedCell",
-        "Example04VanishingExploding", "Example05CheckpointTradeoff", "Example06UserDefinedOp"})
+        "Example04VanishingExploding", "Example05CheckpointTradeoff", "Example06UserDefinedOp",
+        "Example07PyTorchInterop"})
     void everyExampleHasAPublicMain(String name) throws Exception {
         Method main = Class.forName("io.chainrule.examples.numbered." + name).getMethod("main", String[].class);
         assertTrue(Modifier.isStatic(main.getModifiers()) && Modifier.isPublic(main.getModifiers()), name);
@@ -107,6 +108,24 @@ class NumberedExamplesTest {
         }
         assertEquals(List.of("storeAll", "everyK(20)", "sqrtT", "optimal(8)", "optimal(3)"), schedules, out);
         assertTrue(out.contains("T=200"), out);
+    }
+
+    @Test
+    void example07SavesStateDictsWithPyTorchsKeysAndMakesTheCellsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String out = output(o -> {
+            try {
+                Example07PyTorchInterop.run(o, dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        for (String cell : List.of("gru", "lstm")) {
+            assertTrue(out.contains(cell + ": saved " + cell + ".safetensors (keys [weight_ih_l0, weight_hh_l0, bias_ih_l0, "
+                    + "bias_hh_l0])"), out);
+            assertTrue(java.nio.file.Files.exists(dir.resolve(cell + "-io.safetensors")), cell);
+        }
+        assertEquals(2, out.split("hidden states bitwise equal: true", -1).length - 1, out);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.chainrule.rnn.bptt;
 
 import io.chainrule.autodiff.GradMode;
 import io.chainrule.autodiff.NoGrad;
+import io.chainrule.autodiff.Rng;
 import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.rnn.Cell;
@@ -47,7 +48,8 @@ public final class SurrogateObjective {
      * the surrogate L̃ at base states taken now from {@code cell}, {@code inputs} and
      * {@code initial}. The strategy's scales are drawn once, now, and used by both (so a randomized
      * strategy is checked with one fixed draw, {@link Bptt#lastDraws}); its recomputation schedule
-     * is kept.
+     * is kept. The base states are computed with the thread's {@code Rng} rewound afterwards, so a
+     * cell that draws random numbers (dropout) sees the same draws in them as in the checked calls.
      */
     public static Supplier<Var> loss(Cell cell, Var inputs, State initial, StepLoss loss, BpttStrategy strategy) {
         if (cell == null || inputs == null || initial == null || loss == null || strategy == null) {
@@ -55,7 +57,11 @@ public final class SurrogateObjective {
         }
         int steps = inputs.shape()[0];
         double[] xi = gradientScales(strategy, steps);
+        // the base states see the draws the checked calls will see (a cell with dropout): the
+        // stream is put back where it was, and GradCheck rewinds it there before every call
+        Rng.State start = Rng.current().snapshot();
         List<State> base = enteringStates(cell, inputs, initial);
+        Rng.current().restore(start);
         BpttStrategy fixed = withScales(strategy, xi);
         return () -> GradMode.isEnabled()
                 ? Unroll.loss(cell, inputs, initial, loss, fixed).loss()

@@ -1,6 +1,7 @@
 package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import org.apache.commons.math3.random.RandomGenerator;
 
@@ -10,8 +11,13 @@ final class Init {
     }
 
     static Var uniform(RandomGenerator rng, int hidden, String name, int... shape) {
+        return uniform(rng, hidden, name, DType.FLOAT64, shape);
+    }
+
+    /** As {@link #uniform(RandomGenerator, int, String, int...)}, drawn in float64 and stored as {@code dtype} (the same draws). */
+    static Var uniform(RandomGenerator rng, int hidden, String name, DType dtype, int... shape) {
         double k = 1.0 / Math.sqrt(hidden);
-        return Var.param(Tensor.uniform(rng, -k, k, shape), name);
+        return Var.param(Tensor.uniform(rng, -k, k, shape).cast(dtype), name);
     }
 
     static void checkSizes(String cell, int inputSize, int hiddenSize) {
@@ -40,8 +46,6 @@ final class Init {
         int[] s = inputs.shape();
         Var rows = inputs.reshape(s[0] * s[1], s[2]);
         // the bias and the product in one pass (addmm with a row bias)
-        Var z = bias != null ? io.chainrule.autodiff.Ops.addMatMul(bias, rows, false, weight, true)
-                : io.chainrule.autodiff.Ops.matmul(rows, false, weight, true);
-        return z.reshape(s[0], s[1], weight.shape()[0]);
+        return io.chainrule.autodiff.Ops.linear(rows, weight, bias).reshape(s[0], s[1], weight.shape()[0]);
     }
 }

@@ -1,6 +1,7 @@
 package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -19,13 +20,18 @@ abstract class LayoutCell implements Cell {
      * @param hiddenBiasOutsideGates whether b_hh can be added with b_ih before the time loop (it can
      *                               unless a gate multiplies it, as the GRU's reset gate does)
      */
-    LayoutCell(String cell, int gates, int inputSize, int hiddenSize, RandomGenerator rng,
-               boolean hiddenBiasOutsideGates) {
-        this.w = new GateWeights(cell, gates, inputSize, hiddenSize, rng);
+    LayoutCell(String cell, int gates, int inputSize, int hiddenSize, LayerPosition at, RandomGenerator rng,
+               DType dtype, boolean hiddenBiasOutsideGates) {
+        this(new GateWeights(cell, gates, inputSize, hiddenSize, at, rng, dtype == null ? DType.FLOAT64 : dtype),
+                hiddenBiasOutsideGates);
+    }
+
+    LayoutCell(GateWeights w, boolean hiddenBiasOutsideGates) {
+        this.w = w;
         this.hiddenBiasOutsideGates = hiddenBiasOutsideGates;
     }
 
-    /** The recurrent weight {@code weight_hh_l0}, [G·H, H]. */
+    /** The recurrent weight {@code weight_hh_l0} (or the name of its {@link LayerPosition}), [G·H, H]. */
     public Var weightHh() {
         return w.wHh;
     }

@@ -2,6 +2,7 @@ package io.chainrule.rnn.cell;
 
 import io.chainrule.autodiff.Ops;
 import io.chainrule.autodiff.Var;
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.Cell;
 import io.chainrule.rnn.Params;
@@ -28,11 +29,16 @@ public final class LinearCell implements Cell {
     }
 
     public LinearCell(int inputSize, int hiddenSize, RandomGenerator rng) {
+        this(inputSize, hiddenSize, rng, DType.FLOAT64);
+    }
+
+    /** Random weights of {@code dtype} (float32: the float64 draws, rounded). */
+    public LinearCell(int inputSize, int hiddenSize, RandomGenerator rng, DType dtype) {
         Init.checkSizes("LinearCell", inputSize, hiddenSize);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
-        this.wHx = Init.uniform(rng, hiddenSize, "W_hx", hiddenSize, inputSize);
-        this.wHh = Init.uniform(rng, hiddenSize, "W_hh", hiddenSize, hiddenSize);
+        this.wHx = Init.uniform(rng, hiddenSize, "W_hx", dtype, hiddenSize, inputSize);
+        this.wHh = Init.uniform(rng, hiddenSize, "W_hh", dtype, hiddenSize, hiddenSize);
     }
 
     /** Given weights: W_hx [H, D], W_hh [H, H]. */

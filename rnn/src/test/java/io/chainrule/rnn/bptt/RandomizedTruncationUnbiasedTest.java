@@ -22,9 +22,23 @@ class RandomizedTruncationUnbiasedTest {
 
     @Test
     void theMeanOfRandomizedGradientsIsTheFullGradient() {
+        assertUnbiased(Bptt.randomized(0.5, 77), 4000);
+    }
+
+    /**
+     * At π = 0.5 the scales 1/π and 1/(1 − π) coincide, so a strategy that scaled by the wrong one
+     * would pass above; at π = 0.3, and under a per-step schedule, it would be biased by a factor
+     * (π/(1 − π)) per kept step.
+     */
+    @Test
+    void theMeanAtKeepProbabilitiesOtherThanOneHalfIsTheFullGradient() {
+        assertUnbiased(Bptt.randomized(0.3, 78), 1500);
+        assertUnbiased(Bptt.randomized(new double[] {0.9, 0.35, 0.7, 0.2, 0.6, 0.8}, 79), 1500);
+    }
+
+    private static void assertUnbiased(BpttStrategy randomized, int n) {
         int steps = 6;
         int batch = 2;
-        int n = 4000;
         Cell cell = new TanhRnnCell(2, 3, 31);
         OutputLayer head = new OutputLayer(3, 1, false, 32);
         Tensor x = Tensor.randn(33, 1.0, steps, batch, 2);
@@ -34,7 +48,6 @@ class RandomizedTruncationUnbiasedTest {
         Var[] tracked = {wHh, h0};
 
         Tensor[] full = gradients(cell, head, x, y, h0, tracked, Bptt.full());
-        BpttStrategy randomized = Bptt.randomized(0.5, 77);
         Tensor[] sum = new Tensor[tracked.length];
         Tensor[] sumSq = new Tensor[tracked.length];
         for (int i = 0; i < tracked.length; i++) {
@@ -52,7 +65,7 @@ class RandomizedTruncationUnbiasedTest {
                 sumSq[i].addInPlace(g[i].square());
             }
         }
-        assertTrue(sawCut, "with pi = 0.5 some draws must cut the path");
+        assertTrue(sawCut, () -> randomized.name() + ": some draws must cut the path");
         boolean anyVariance = false;
         for (int i = 0; i < tracked.length; i++) {
             for (int j = 0; j < full[i].size(); j++) {
@@ -64,7 +77,7 @@ class RandomizedTruncationUnbiasedTest {
                 int ii = i;
                 int jj = j;
                 assertTrue(Math.abs(mean - want) <= 4.5 * se + 1e-12 * Math.abs(want),
-                        () -> "coordinate " + jj + " of " + tracked[ii].name() + ": mean " + mean + " vs full " + want
+                        () -> randomized.name() + ": coordinate " + jj + " of " + tracked[ii].name() + ": mean " + mean + " vs full " + want
                                 + " (standard error " + se + ")");
             }
         }

@@ -2,14 +2,13 @@ package io.chainrule.rnn.bptt;
 
 import io.chainrule.autodiff.GradCheck;
 import io.chainrule.autodiff.GradMode;
-import io.chainrule.autodiff.Var;
 import io.chainrule.rnn.CellGradientProperties;
-import io.chainrule.rnn.CellGradientProperties.Problem;
+import io.chainrule.rnn.testing.CellProblem;
+import io.chainrule.rnn.testing.RnnArbitraries;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import java.util.Random;
 
 /**
  * Truncated and randomized BPTT (with fixed draws) compute the exact gradient of a surrogate
@@ -22,9 +21,9 @@ import java.util.Random;
  */
 class SurrogateGradientProperties {
 
-    static void check(Problem p, BpttStrategy strategy) {
+    static void check(CellProblem p, BpttStrategy strategy) {
         // backward (recording) uses the strategy; the finite differences evaluate its surrogate
-        GradCheck.check(SurrogateObjective.loss(p.cell, Var.constant(p.x), p.initial, p.stepLoss(), strategy), p.parameters)
+        GradCheck.check(p.surrogate(strategy), p.parameters())
                 .assertClose(CellGradientProperties.TOLERANCE);
     }
 
@@ -36,7 +35,7 @@ class SurrogateGradientProperties {
                                                                 @ForAll @IntRange(min = 1, max = 6) int tau,
                                                                 @ForAll long seed) {
         for (String name : CellGradientProperties.ALL) {
-            Problem p = new Problem(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
+            CellProblem p = CellProblem.random(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
             check(p, Bptt.truncated(tau));
         }
     }
@@ -46,14 +45,9 @@ class SurrogateGradientProperties {
             @ForAll @IntRange(min = 1, max = 5) int in, @ForAll @IntRange(min = 1, max = 5) int hidden,
             @ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 2, max = 16) int steps,
             @ForAll long seed) {
-        Random r = new Random(seed);
-        double[] xi = new double[steps];
-        for (int t = 0; t < steps; t++) {
-            double pi = new double[] {0.25, 0.5, 0.8, 1.0}[r.nextInt(4)];
-            xi[t] = r.nextDouble() < pi ? 1.0 / pi : 0.0;
-        }
+        double[] xi = RnnArbitraries.draws(seed, steps);
         for (String name : CellGradientProperties.ALL) {
-            Problem p = new Problem(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
+            CellProblem p = CellProblem.random(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
             check(p, Bptt.randomizedWithDraws(xi));
         }
     }
@@ -61,9 +55,9 @@ class SurrogateGradientProperties {
     @Property(tries = 5)
     void theSurrogateIsNotTheTrueObjective(@ForAll @IntRange(min = 4, max = 8) int steps, @ForAll long seed) {
         // control: with a cut, finite differences of the true loss disagree with truncated gradients
-        Problem p = new Problem(CellGradientProperties.cell("rnn", 3, 3, seed), 2, steps, seed);
+        CellProblem p = CellProblem.random(CellGradientProperties.cell("rnn", 3, 3, seed), 2, steps, seed);
         GradCheck.Report r = GradCheck.check(() -> p.loss(GradMode.isEnabled() ? Bptt.truncated(2) : Bptt.full()),
-                p.parameters);
+                p.parameters());
         org.junit.jupiter.api.Assertions.assertFalse(r.passed(CellGradientProperties.TOLERANCE),
                 "truncated gradients must differ from the full objective's");
     }

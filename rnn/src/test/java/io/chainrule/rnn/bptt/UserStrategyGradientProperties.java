@@ -5,7 +5,7 @@ import io.chainrule.autodiff.Var;
 import io.chainrule.autodiff.checkpoint.Schedule;
 import io.chainrule.core.Tensor;
 import io.chainrule.rnn.CellGradientProperties;
-import io.chainrule.rnn.CellGradientProperties.Problem;
+import io.chainrule.rnn.testing.CellProblem;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -51,7 +51,7 @@ class UserStrategyGradientProperties {
                                                                      @ForAll @IntRange(min = 2, max = 5) int k,
                                                                      @ForAll long seed) {
         for (String name : CellGradientProperties.ALL) {
-            Problem p = new Problem(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
+            CellProblem p = CellProblem.random(CellGradientProperties.cell(name, in, hidden, seed), batch, steps, seed);
             SurrogateGradientProperties.check(p, cutAndHalve(k));
         }
     }
@@ -61,7 +61,7 @@ class UserStrategyGradientProperties {
                                                       @ForAll @IntRange(min = 1, max = 4) int slots,
                                                       @ForAll long seed) {
         for (String name : CellGradientProperties.ALL) {
-            Problem p = new Problem(CellGradientProperties.cell(name, 3, 4, seed), 2, steps, seed);
+            CellProblem p = CellProblem.random(CellGradientProperties.cell(name, 3, 4, seed), 2, steps, seed);
             List<Tensor> stored = gradients(p, cutAndHalve(3));
             List<Tensor> recomputed = gradients(p, Bptt.checkpointed(cutAndHalve(3), Schedule.optimal(slots)));
             for (int i = 0; i < stored.size(); i++) {
@@ -70,14 +70,14 @@ class UserStrategyGradientProperties {
         }
     }
 
-    private static List<Tensor> gradients(Problem p, BpttStrategy strategy) {
-        p.parameters.forEach(Var::zeroGrad);
+    private static List<Tensor> gradients(CellProblem p, BpttStrategy strategy) {
+        p.parameters().forEach(Var::zeroGrad);
         p.loss(strategy).backward();
         List<Tensor> out = new ArrayList<>();
-        for (Var v : p.parameters) {
+        for (Var v : p.parameters()) {
             out.add(v.grad() == null ? Tensor.zeros(v.shape()) : v.grad().copy());
         }
-        assertEquals(p.parameters.size(), out.size());
+        assertEquals(p.parameters().size(), out.size());
         return out;
     }
 
@@ -85,12 +85,12 @@ class UserStrategyGradientProperties {
     @Property(tries = 3)
     void aStrategyWhoseDeclaredScalesAreNotWhatItDoesFailsTheCheck(@ForAll @IntRange(min = 4, max = 8) int steps,
                                                                     @ForAll long seed) {
-        Problem p = new Problem(CellGradientProperties.cell("rnn", 3, 3, seed), 2, steps, seed);
+        CellProblem p = CellProblem.random(CellGradientProperties.cell("rnn", 3, 3, seed), 2, steps, seed);
         BpttStrategy truth = cutAndHalve(2);
         GradCheck.Report r = GradCheck.check(() -> io.chainrule.autodiff.GradMode.isEnabled() ? p.loss(truth)
-                : io.chainrule.rnn.Unroll.surrogateLoss(p.cell, Var.constant(p.x), p.initial, p.stepLoss(),
+                : io.chainrule.rnn.Unroll.surrogateLoss(p.cell(), p.inputs(), p.initial(), p.stepLoss(),
                 SurrogateObjective.gradientScales(Bptt.full(), steps),
-                SurrogateObjective.enteringStates(p.cell, Var.constant(p.x), p.initial)).loss(), p.parameters);
+                SurrogateObjective.enteringStates(p.cell(), p.inputs(), p.initial())).loss(), p.parameters());
         assertTrue(!r.passed(CellGradientProperties.TOLERANCE), "gradients of cut-and-halve are not those of full BPTT");
     }
 }

@@ -72,7 +72,7 @@ class BadInputCatalogueTest {
                 () -> Tensor.zeros(2).item(), "[2]"));
         c.add(new Case("reduction axis out of range", IllegalArgumentException.class,
                 () -> Tensor.zeros(2, 3).sum(5, false), "axis 5", "[2, 3]"));
-        c.add(new Case("null data", IllegalArgumentException.class, () -> Tensor.of(null, 2), "null"));
+        c.add(new Case("null data", IllegalArgumentException.class, () -> Tensor.of((double[]) null, 2), "null"));
         // ---- autodiff
         c.add(new Case("backward of a non-scalar without a seed", IllegalArgumentException.class,
                 () -> Var.param(Tensor.ones(3)).tanh().backward(), "[3]", "seed"));
