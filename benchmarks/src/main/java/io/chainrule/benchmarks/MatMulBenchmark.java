@@ -20,15 +20,17 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How many float64 GFLOP/s does the matrix-product kernel ({@link Kernels#gemm()}) reach?
+ * How many GFLOP/s does the matrix-product kernel ({@link Kernels#gemm()}) reach, in float64 and
+ * float32?
  *
  * <p>Measures the average time of one {@code C = op(A) op(B)} with C of {@code M x N} and inner
  * dimension {@code K}; GFLOP/s = 2·M·N·K / time. The shapes are the 256 cube and the
  * recurrent-network shapes (M = batch 32). {@code trans} names the stored layout of A and B:
- * {@code NN} as in a forward product, {@code NT} and {@code TN} as in the backward ones
- * ({@code dX = dZ·Wᵀ}, {@code dW = Xᵀ·dZ}). {@code threads} is set with
- * {@link Parallelism#setThreads}; the kernel splits a product only from 2^19 flops per thread on
- * (32x256x256 has 2^22, so it is split over 2 threads).
+ * {@code NT} as in a recurrent step's {@code h·W_hhᵀ} (or a layer's {@code x·Wᵀ}), {@code NN} as
+ * in its input gradient {@code g·W_hh}, {@code TN} as in a weight gradient {@code gᵀ·h}.
+ * {@code threads} is set with {@link Parallelism#setThreads}; the kernel splits a product only
+ * from 2^19 flops per thread on (2^20 in float32; 32x256x256 has 2^22, so it is split over 2
+ * threads). For the comparison with OpenBLAS on the same shapes, see {@code benchmarks/peer/matmul.py}.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar MatMulBenchmark
@@ -53,6 +55,10 @@ public class MatMulBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** f64 or f32. */
+    @Param({"f64", "f32"})
+    public String precision;
+
     private GemmKernel kernel;
     private boolean transA;
     private boolean transB;
@@ -62,6 +68,9 @@ public class MatMulBenchmark {
     private double[] a;
     private double[] b;
     private double[] c;
+    private float[] af;
+    private float[] bf;
+    private float[] cf;
 
     @Setup
     public void setUp() {
@@ -83,12 +92,28 @@ public class MatMulBenchmark {
         for (int i = 0; i < b.length; i++) {
             b[i] = r.nextGaussian();
         }
+        af = new float[a.length];
+        bf = new float[b.length];
+        cf = new float[c.length];
+        for (int i = 0; i < a.length; i++) {
+            af[i] = (float) a[i];
+        }
+        for (int i = 0; i < b.length; i++) {
+            bf[i] = (float) b[i];
+        }
         System.out.println();
         System.out.println("kernels: " + Kernels.describe() + ", threads " + Parallelism.threads());
     }
 
     @Benchmark
-    public double[] gemm() {
+    public Object gemm() {
+        if (precision.equals("f32")) {
+            kernel.gemm(transA, transB, m, n, k,
+                    af, 0, transA ? m : k,
+                    bf, 0, transB ? k : n,
+                    cf, 0, n, false);
+            return cf;
+        }
         kernel.gemm(transA, transB, m, n, k,
                 a, 0, transA ? m : k,
                 b, 0, transB ? k : n,

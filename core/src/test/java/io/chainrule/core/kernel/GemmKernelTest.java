@@ -1,6 +1,7 @@
 package io.chainrule.core.kernel;
 
 import io.chainrule.core.Parallelism;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -179,6 +180,20 @@ class GemmKernelTest {
         // k beyond one block of the packed kernel; m and n take turns being the small side
         boolean tall = (seed & 1) == 0;
         checkActiveKernel(new Problem(tall ? n : m, tall ? m : n, k, transA, transB, accumulate, seed));
+    }
+
+    /**
+     * Regression: with rows beyond one block (m > 128) the packed panels of B lie side by side;
+     * a last four vectors of columns taken as two panels of two once made the second panel
+     * overwrite the third (293 x 56 x 53 NT: panels of 24, 16 and 16 columns).
+     */
+    @Example
+    void panelsOfTwoVectorsOnSeveralBlocksOfRowsKeepTheirPlace() {
+        for (int n : new int[] {32, 56, 80}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                checkActiveKernel(new Problem(293, n, 53, false, transB, false, 11 + n));
+            }
+        }
     }
 
     /**
