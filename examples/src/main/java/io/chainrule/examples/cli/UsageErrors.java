@@ -38,6 +38,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         } else if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             message = "unexpected argument '" + u.getUnmatched().get(0) + "': '" + spec.qualifiedName() + "' takes options only";
         }
+        if (message != null && message.startsWith("Error: ")) {
+            message = message.substring("Error: ".length()); // picocli's own prefix, after ours
+        }
         err.println(spec.qualifiedName() + ": error: " + message);
         err.println("('" + spec.qualifiedName() + " --help' describes every option)");
         err.flush();

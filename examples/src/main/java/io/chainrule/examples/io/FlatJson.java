@@ -116,8 +116,20 @@ public final class FlatJson {
             }
             return out;
         } catch (JacksonException e) {
-            throw new IOException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(source + " is not valid JSON: " + syntaxError(e), e);
         }
+    }
+
+    /**
+     * Jackson's description of a syntax error without the reader it names ({@code [Source:
+     * REDACTED ...]}, which says nothing to the user), followed by the line and column.
+     */
+    static String syntaxError(JacksonException e) {
+        String what = e.getOriginalMessage()
+                .replaceAll("\\s*\\(start marker at \\[Source:.*?\\]\\)", "")
+                .replaceAll("\\s*\\[Source:.*?\\]", "");
+        return e.getLocation() == null ? what
+                : what + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     /** Parses the text of an array of flat objects; {@code source} names it in errors. */
@@ -137,7 +149,7 @@ public final class FlatJson {
                 throw new IOException(source + " has content after its JSON array");
             }
         } catch (JacksonException e) {
-            throw new IOException(source + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(source + " is not valid JSON: " + syntaxError(e), e);
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -105,5 +106,6 @@ class PlanCommandTest {
         Cli.Result r = Cli.run(all);
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains(message), r::toString);
+        assertFalse(r.err().contains("Error:"), () -> "picocli's prefix doubles ours: " + r);
     }
 }

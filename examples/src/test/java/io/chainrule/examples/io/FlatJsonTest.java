@@ -33,6 +33,15 @@ class FlatJsonTest {
     }
 
     @Test
+    void aSyntaxErrorNamesTheFileTheLineAndTheColumnButNotJacksonsReader() {
+        IOException e = assertThrows(IOException.class, () -> FlatJson.parse("{\"hidden\": 48,\n \"cell\": ", "run/config.json"));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("run/config.json is not valid JSON: "), m);
+        assertTrue(m.contains("(line 2, column"), m);
+        assertTrue(!m.contains("Source:") && !m.contains("REDACTED") && !m.contains("start marker"), m);
+    }
+
+    @Test
     void anEmptyArrayIsAnArray() throws IOException {
         assertEquals(List.of(), FlatJson.parseArray(FlatJson.formatArray(List.of()), "test"));
     }
