@@ -20,6 +20,9 @@ ITERATIONS=${2:-10}
 DTYPES=${3:-"float64 float32"}
 WORKLOADS=${4:-"rnn:32:64:32:100 rnn:32:64:256:100 gru:32:64:32:100 gru:32:64:256:100 lstm:32:64:32:100 lstm:32:64:256:100 lstm:64:512:512:100"}
 WARMUP=${WARMUP:-5}
+# chainrule warms up for at least this many seconds too: its kernels are compiled by the JIT while
+# it runs (float32 takes longer: with 1 s, a GRU at H=32 measured 3 times its steady-state time)
+WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 HERE=$(dirname "$0")
 JAR=${JAR:-examples/target/chainrule.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -40,7 +43,7 @@ fi
 
 OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
-echo "OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}; $ROUNDS rounds of $WARMUP untimed and $ITERATIONS timed iterations"
+echo "OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}; $ROUNDS rounds of $WARMUP untimed (chainrule: and at least $WARMUP_SECONDS s) and $ITERATIONS timed iterations"
 for r in $(seq 1 "$ROUNDS"); do
   for w in $WORKLOADS; do
     IFS=: read -r cell batch input hidden steps <<EOW
@@ -48,7 +51,7 @@ $w
 EOW
     for dtype in $DTYPES; do
       ms=$(java --add-modules jdk.incubator.vector -jar "$JAR" bench --cell "$cell" --batch "$batch" --input "$input" \
-             --hidden "$hidden" --steps "$steps" --dtype "$dtype" --threads 1 --warmup "$WARMUP" --warmup-seconds 1 \
+             --hidden "$hidden" --steps "$steps" --dtype "$dtype" --threads 1 --warmup "$WARMUP" --warmup-seconds "$WARMUP_SECONDS" \
              --iterations "$ITERATIONS" --json 2>/dev/null | sed -n 's/.*"msPerIteration" : \([0-9.eE+-]*\).*/\1/p')
       echo "round $r $w $dtype chainrule $ms" | tee -a "$OUT"
       ms=$("$PYTHON" "$HERE/recurrent_pytorch.py" --cell "$cell" --batch "$batch" --input "$input" --hidden "$hidden" \
