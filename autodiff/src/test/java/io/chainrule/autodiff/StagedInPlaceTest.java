@@ -1,6 +1,7 @@
 package io.chainrule.autodiff;
 
 import io.chainrule.core.Tensor;
+import io.chainrule.core.kernel.Kernels;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradient must still be bitwise that of adding each product as it arrives, and rows that do
  * change (a later contribution to a joined part, the joined buffer once the split has run, a
  * buffer the engine reuses) must be multiplied out before they change. Sizes are large enough
- * (H = 100) for the vector kernel to read the rows in place.
+ * (H = 260, W's gradient [H, H]) for the vector kernel to read the rows in place, which
+ * {@link #theKernelReadsRowsInPlaceAtTheseSizes} checks: below its thresholds every staged row
+ * is copied and these tests would not reach the in-place path at all.
  */
 class StagedInPlaceTest {
 
     private static final int T = 20;
     private static final int B = 30;
-    private static final int H = 100;
+    private static final int H = 260;
 
     /** h_t = tanh(x_t + h_{t-1} Wᵀ) over the parts of x·scale [T, B, H]; the forward values and W's gradient. */
     private static final class Run {
@@ -71,6 +74,12 @@ class StagedInPlaceTest {
             }
             return want;
         }
+    }
+
+    @Test
+    void theKernelReadsRowsInPlaceAtTheseSizes() {
+        assertTrue(Kernels.gemm().gathersInPlace(H, H), Kernels.describe() + " copies staged rows of a ["
+                + H + ", " + H + "] product: raise H above its thresholds");
     }
 
     @Test
