@@ -108,4 +108,14 @@ class BufferPoolTest {
         assertEquals(120, fresh.array().length);
         assertEquals(120, pool.takeOrNew(120).length);
     }
+
+    @Test
+    void releaseDropsEveryKeptArray() {
+        pool.keep(new double[100]);
+        pool.keepFloats(new float[100]);
+        BufferPool.release();
+        assertEquals(0, BufferPool.keptDoubles());
+        assertNull(pool.take(100));
+        assertNull(pool.takeFloats(100));
+    }
 }
