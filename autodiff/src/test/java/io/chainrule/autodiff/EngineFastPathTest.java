@@ -174,4 +174,28 @@ class EngineFastPathTest {
         assertTrue(p1.grad().maxAbsDiff(wantA) <= 8 * Math.ulp(1.0) * wantA.abs().maxValue(),
                 () -> "a's gradient is off by " + p1.grad().maxAbsDiff(wantA));
     }
+
+    /**
+     * A fused addmm+tanh whose c needs no gradient writes g ⊙ (1 − y²) over its output gradient g
+     * when the engine owns g. Here g is the tensor {@code y + z} hands to both y and z (borrowed),
+     * and z runs after y: writing over it would give z the wrong gradient. Both gradients must be
+     * bitwise those of the unfused addmm then tanh, which never writes over g.
+     */
+    @Test
+    void aFusedStepDoesNotWriteOverAnOutputGradientItShares() {
+        Tensor[][] grads = new Tensor[2][];
+        for (int f = 0; f < 2; f++) {
+            Var w = Var.param(Tensor.randn(11, 0.3, 40, 30), "w");
+            Var p = Var.param(Tensor.randn(12, 1.0, 8, 40), "p");
+            Var z = p.sigmoid();                                  // created first: runs after y
+            Var c = Var.constant(Tensor.randn(13, 1.0, 8, 40));
+            Var h = Var.constant(Tensor.randn(14, 1.0, 8, 30));
+            Var y = f == 0 ? Ops.addMatMul(c, h, false, w, true, Activation.TANH)
+                    : Ops.addMatMul(c, h, false, w, true).tanh();
+            Ops.add(y, z).mul(Var.constant(Tensor.randn(15, 1.0, 8, 40))).sum().backward();
+            grads[f] = new Tensor[] {w.grad(), p.grad()};
+        }
+        assertTrue(grads[0][0].bitwiseEquals(grads[1][0]), "W's gradient differs from the unfused ops'");
+        assertTrue(grads[0][1].bitwiseEquals(grads[1][1]), "z took y's g ⊙ (1 − y²) as its gradient");
+    }
 }
