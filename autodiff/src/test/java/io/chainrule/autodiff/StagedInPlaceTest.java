@@ -1,9 +1,11 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import io.chainrule.core.kernel.Kernels;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,9 +26,9 @@ class StagedInPlaceTest {
 
     /** h_t = tanh(x_t + h_{t-1} Wᵀ) over the parts of x·scale [T, B, H]; the forward values and W's gradient. */
     private static final class Run {
-        final Var x = Var.param(Tensor.randn(1, 1.0, T, B, H), "x");
-        final Var w = Var.param(Tensor.randn(2, 0.1, H, H), "w");
-        final Tensor h0 = Tensor.randn(3, 1.0, B, H);
+        final Var x;
+        final Var w;
+        final Tensor h0;
         final Tensor[] hs = new Tensor[T];
 
         /**
@@ -40,6 +42,13 @@ class StagedInPlaceTest {
 
         /** {@code extraUse}: 0 none, 1 Σ x_2 ⊙ C (its gradient is added), 2 Σ x_2 V (a product is added), 3 Σ x_2 (a constant is added). */
         Run(boolean fused, boolean donate, int extraUse, double scale) {
+            this(fused, donate, extraUse, scale, DType.FLOAT64);
+        }
+
+        Run(boolean fused, boolean donate, int extraUse, double scale, DType dtype) {
+            x = Var.param(Tensor.randn(1, 1.0, T, B, H).cast(dtype), "x");
+            w = Var.param(Tensor.randn(2, 0.1, H, H).cast(dtype), "w");
+            h0 = Tensor.randn(3, 1.0, B, H).cast(dtype);
             Var[] xs = Ops.unstack(x.mul(scale), 0);
             Var loss = Var.constant(0.0);
             if (extraUse == 1) {
@@ -89,6 +98,19 @@ class StagedInPlaceTest {
                 Run r = new Run(fused, donate, false, 1.0);
                 assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(1.0)),
                         (fused ? "fused" : "unfused") + (donate ? ", donated" : "") + ": W's gradient");
+            }
+        }
+    }
+
+    /** The same in float32, where the gradient of W is made by the first block of staged rows (no gradient before it). */
+    @Test
+    void float32RowsReadInPlaceGiveBitwiseTheGradientOfAddingEachProduct() {
+        for (boolean fused : new boolean[] {true, false}) {
+            for (boolean donate : new boolean[] {true, false}) {
+                Run r = new Run(fused, donate, 0, 1.0, DType.FLOAT32);
+                assertEquals(DType.FLOAT32, r.w.grad().dtype());
+                assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(1.0)),
+                        (fused ? "fused" : "unfused") + (donate ? ", donated" : "") + ": W's float32 gradient");
             }
         }
     }
