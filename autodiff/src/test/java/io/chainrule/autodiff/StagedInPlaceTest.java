@@ -203,4 +203,45 @@ class StagedInPlaceTest {
         }
         assertTrue(grads[0].bitwiseEquals(grads[1]), "W's gradient read the doubled part gradients");
     }
+
+    /**
+     * y = x1·Wᵀ + x2·Wᵀ as one op whose backward hands W two products back to back, gᵀ·x1 then
+     * gᵀ·x2, with nothing written in between: x1's rows are read in place, then x2's (another
+     * array) must be copied together with them. W's gradient must be bitwise the two products added
+     * one after the other.
+     */
+    private static final class TwoProducts extends Op {
+        private TwoProducts(Var w, Var x1, Var x2) {
+            super("two-products", w, x1, x2);
+            save(x1);
+            save(x2);
+        }
+
+        static Var apply(Var w, Var x1, Var x2) {
+            Tensor y = x1.value().matmul(false, w.value(), true).add(x2.value().matmul(false, w.value(), true));
+            return new TwoProducts(w, x1, x2).output(y);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
+            grads.addProduct(0, g, true, saved(0), false);
+            grads.addProduct(0, g, true, saved(1), false);
+        }
+    }
+
+    @Test
+    void rowsFromAnotherArrayAfterRowsReadInPlaceAreCopiedWithThem() {
+        int m = 70;
+        int n = 260;
+        int k = 10;
+        assertTrue(Kernels.gemm().gathersInPlace(m, n));
+        Var w = Var.param(Tensor.randn(21, 0.1, m, n), "w");
+        Tensor x1 = Tensor.randn(22, 1.0, k, n);
+        Tensor x2 = Tensor.randn(23, 1.0, k, n);
+        Tensor c = Tensor.randn(24, 1.0, k, m);
+        TwoProducts.apply(w, Var.constant(x1), Var.constant(x2)).mul(Var.constant(c)).sum().backward();
+        Tensor want = c.matmul(true, x1, false).addMatMulInPlace(c, true, x2, false);
+        assertTrue(w.grad().bitwiseEquals(want), "W's gradient read x1's rows from x2");
+    }
 }

@@ -37,13 +37,13 @@ class BufferPoolTest {
         assertNull(pool.takeFloats(BufferPool.MIN_LENGTH - 1));
 
         double[] d = new double[BufferPool.MIN_LENGTH];
-        float[] f = new float[BufferPool.MIN_LENGTH + 1];
+        float[] f = new float[BufferPool.MIN_LENGTH];
         pool.keep(d);
         pool.keepFloats(f);
-        assertEquals(BufferPool.MIN_LENGTH + (BufferPool.MIN_LENGTH + 2) / 2, BufferPool.keptDoubles());
+        assertEquals(BufferPool.MIN_LENGTH + BufferPool.MIN_LENGTH / 2, BufferPool.keptDoubles());
         assertSame(d, pool.take(BufferPool.MIN_LENGTH));
-        assertEquals((BufferPool.MIN_LENGTH + 2) / 2, BufferPool.keptDoubles());
-        assertSame(f, pool.takeFloats(BufferPool.MIN_LENGTH + 1));
+        assertEquals(BufferPool.MIN_LENGTH / 2, BufferPool.keptDoubles());
+        assertSame(f, pool.takeFloats(BufferPool.MIN_LENGTH));
         assertEquals(0, BufferPool.keptDoubles());
         assertNull(pool.take(BufferPool.MIN_LENGTH), "an array is handed out once");
     }
