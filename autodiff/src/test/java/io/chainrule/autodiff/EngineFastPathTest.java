@@ -174,4 +174,57 @@ class EngineFastPathTest {
         assertTrue(p1.grad().maxAbsDiff(wantA) <= 8 * Math.ulp(1.0) * wantA.abs().maxValue(),
                 () -> "a's gradient is off by " + p1.grad().maxAbsDiff(wantA));
     }
+
+    /**
+     * A fused addmm+tanh writes g ⊙ (1 − y²) over its output gradient g when the engine owns g
+     * (as c's gradient when c needs one, else as a scratch buffer). Here g is the tensor
+     * {@code y + z} hands to both y and z (borrowed), and z runs after y: writing over it would
+     * give z the wrong gradient. The gradients must be bitwise those of the unfused addmm then
+     * tanh, which never writes over g.
+     */
+    @Test
+    void aFusedStepDoesNotWriteOverAnOutputGradientItShares() {
+        for (boolean cNeedsGrad : new boolean[] {false, true}) {
+            Tensor[][] grads = new Tensor[2][];
+            for (int f = 0; f < 2; f++) {
+                Var w = Var.param(Tensor.randn(11, 0.3, 40, 30), "w");
+                Var p = Var.param(Tensor.randn(12, 1.0, 8, 40), "p");
+                Var z = p.sigmoid();                                  // created first: runs after y
+                Tensor cValue = Tensor.randn(13, 1.0, 8, 40);
+                Var c = cNeedsGrad ? Var.param(cValue, "c") : Var.constant(cValue);
+                Var h = Var.constant(Tensor.randn(14, 1.0, 8, 30));
+                Var y = f == 0 ? Ops.addMatMul(c, h, false, w, true, Activation.TANH)
+                        : Ops.addMatMul(c, h, false, w, true).tanh();
+                Ops.add(y, z).mul(Var.constant(Tensor.randn(15, 1.0, 8, 40))).sum().backward();
+                grads[f] = new Tensor[] {w.grad(), p.grad(), cNeedsGrad ? c.grad() : Tensor.zeros(1)};
+            }
+            String what = cNeedsGrad ? "c needs a gradient: " : "c needs none: ";
+            assertTrue(grads[0][0].bitwiseEquals(grads[1][0]), what + "W's gradient differs from the unfused ops'");
+            assertTrue(grads[0][1].bitwiseEquals(grads[1][1]), what + "z took y's g ⊙ (1 − y²) as its gradient");
+            assertTrue(grads[0][2].bitwiseEquals(grads[1][2]), what + "c's gradient differs from the unfused ops'");
+        }
+    }
+
+    /**
+     * A sum hands its input a gradient of ones, added in place where the engine owns that input's
+     * pending gradient. Here a's pending gradient is the tensor {@code a + b} also handed to b
+     * (borrowed), and a's sum arrives after it while b has not run: the ones must go into a buffer
+     * of a's own, not into the tensor b will read.
+     */
+    @Test
+    void aSumDoesNotAddIntoAGradientItsInputShares() {
+        Tensor x1 = Tensor.uniform(5, -1, 1, 4, 70);
+        Tensor x2 = Tensor.uniform(6, -1, 1, 4, 70);
+        Tensor c = Tensor.uniform(7, -1, 1, 4, 70);
+        Var p1 = Var.param(x1.copy(), "x1");
+        Var p2 = Var.param(x2.copy(), "x2");
+        Var a = p1.mul(Var.constant(Tensor.full(3.0, 4, 70)));
+        Var b = p2.mul(Var.constant(Tensor.full(5.0, 4, 70)));
+        Var first = a.sum();                                   // arrives last at a
+        Var second = Ops.add(a, b).mul(Var.constant(c)).sum(); // hands c to a and b, first
+        first.add(second).backward();
+        // exact: b's gradient is 5c, a's is 3(c + 1), each one rounding from exact inputs
+        assertTrue(p2.grad().bitwiseEquals(c.mul(5.0)), "b's gradient took a's sum's ones");
+        assertTrue(p1.grad().bitwiseEquals(c.add(Tensor.ones(4, 70)).mul(3.0)), "a's gradient");
+    }
 }

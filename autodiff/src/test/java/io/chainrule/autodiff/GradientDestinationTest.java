@@ -85,4 +85,50 @@ class GradientDestinationTest {
         assertEquals(1, fused.size());
         assertTrue(fused.get(0).bitwiseEquals(unfused.get(0)), "the hook saw a different gradient");
     }
+
+    /** y = Σ_i (i + 1) x_i over six inputs; backward writes each input's gradient into its own {@link Gradients#destination}. */
+    private static final class WeightedSum extends Op {
+        static final int COUNT = 6;
+
+        private WeightedSum(Var... xs) {
+            super("weighted-sum", xs);
+        }
+
+        static Var apply(Var... xs) {
+            Tensor y = Tensor.zeros(xs[0].shape());
+            for (int i = 0; i < xs.length; i++) {
+                y = y.add(xs[i].value().mul(i + 1.0));
+            }
+            return new WeightedSum(xs).output(y);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            int n = COUNT;
+            Tensor[] dest = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                dest[i] = grads.destination(i); // every buffer asked for before any is handed over
+            }
+            for (int i = 0; i < n; i++) {
+                dest[i].assignInPlace(grads.output().mul(i + 1.0));
+                grads.set(i, dest[i]);
+            }
+        }
+    }
+
+    /** More buffers asked for at once than the engine first makes room for (four), each handed over as the gradient it holds. */
+    @Test
+    void anOpMayAskForADestinationForEachOfManyInputs() {
+        for (int pass = 0; pass < 2; pass++) {
+            Var[] xs = new Var[WeightedSum.COUNT];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = Var.param(Tensor.randn(50 + i, 1.0, 9, 10), "x" + i);
+            }
+            WeightedSum.apply(xs).mul(Var.constant(Tensor.randn(60, 1.0, 9, 10))).sum().backward();
+            Tensor c = Tensor.randn(60, 1.0, 9, 10);
+            for (int i = 0; i < xs.length; i++) {
+                assertTrue(xs[i].grad().bitwiseEquals(c.mul(i + 1.0)), "pass " + pass + ": the gradient of x" + i);
+            }
+        }
+    }
 }

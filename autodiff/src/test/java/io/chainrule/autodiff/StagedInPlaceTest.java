@@ -1,8 +1,11 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
+import io.chainrule.core.kernel.Kernels;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -11,19 +14,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradient must still be bitwise that of adding each product as it arrives, and rows that do
  * change (a later contribution to a joined part, the joined buffer once the split has run, a
  * buffer the engine reuses) must be multiplied out before they change. Sizes are large enough
- * (H = 100) for the vector kernel to read the rows in place.
+ * (H = 260, W's gradient [H, H]) for the vector kernel to read the rows in place, which
+ * {@link #theKernelReadsRowsInPlaceAtTheseSizes} checks: below its thresholds every staged row
+ * is copied and these tests would not reach the in-place path at all.
  */
 class StagedInPlaceTest {
 
     private static final int T = 20;
     private static final int B = 30;
-    private static final int H = 100;
+    private static final int H = 260;
 
     /** h_t = tanh(x_t + h_{t-1} Wᵀ) over the parts of x·scale [T, B, H]; the forward values and W's gradient. */
     private static final class Run {
-        final Var x = Var.param(Tensor.randn(1, 1.0, T, B, H), "x");
-        final Var w = Var.param(Tensor.randn(2, 0.1, H, H), "w");
-        final Tensor h0 = Tensor.randn(3, 1.0, B, H);
+        final Var x;
+        final Var w;
+        final Tensor h0;
         final Tensor[] hs = new Tensor[T];
 
         /**
@@ -37,6 +42,13 @@ class StagedInPlaceTest {
 
         /** {@code extraUse}: 0 none, 1 Σ x_2 ⊙ C (its gradient is added), 2 Σ x_2 V (a product is added), 3 Σ x_2 (a constant is added). */
         Run(boolean fused, boolean donate, int extraUse, double scale) {
+            this(fused, donate, extraUse, scale, DType.FLOAT64);
+        }
+
+        Run(boolean fused, boolean donate, int extraUse, double scale, DType dtype) {
+            x = Var.param(Tensor.randn(1, 1.0, T, B, H).cast(dtype), "x");
+            w = Var.param(Tensor.randn(2, 0.1, H, H).cast(dtype), "w");
+            h0 = Tensor.randn(3, 1.0, B, H).cast(dtype);
             Var[] xs = Ops.unstack(x.mul(scale), 0);
             Var loss = Var.constant(0.0);
             if (extraUse == 1) {
@@ -74,12 +86,31 @@ class StagedInPlaceTest {
     }
 
     @Test
+    void theKernelReadsRowsInPlaceAtTheseSizes() {
+        assertTrue(Kernels.gemm().gathersInPlace(H, H), Kernels.describe() + " copies staged rows of a ["
+                + H + ", " + H + "] product: raise H above its thresholds");
+    }
+
+    @Test
     void rowsReadInPlaceGiveBitwiseTheGradientOfAddingEachProduct() {
         for (boolean fused : new boolean[] {true, false}) {
             for (boolean donate : new boolean[] {true, false}) {
                 Run r = new Run(fused, donate, false, 1.0);
                 assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(1.0)),
                         (fused ? "fused" : "unfused") + (donate ? ", donated" : "") + ": W's gradient");
+            }
+        }
+    }
+
+    /** The same in float32, where the gradient of W is made by the first block of staged rows (no gradient before it). */
+    @Test
+    void float32RowsReadInPlaceGiveBitwiseTheGradientOfAddingEachProduct() {
+        for (boolean fused : new boolean[] {true, false}) {
+            for (boolean donate : new boolean[] {true, false}) {
+                Run r = new Run(fused, donate, 0, 1.0, DType.FLOAT32);
+                assertEquals(DType.FLOAT32, r.w.grad().dtype());
+                assertTrue(r.w.grad().bitwiseEquals(r.replayedWeightGradient(1.0)),
+                        (fused ? "fused" : "unfused") + (donate ? ", donated" : "") + ": W's float32 gradient");
             }
         }
     }
@@ -171,5 +202,46 @@ class StagedInPlaceTest {
             grads[f] = w.grad();
         }
         assertTrue(grads[0].bitwiseEquals(grads[1]), "W's gradient read the doubled part gradients");
+    }
+
+    /**
+     * y = x1·Wᵀ + x2·Wᵀ as one op whose backward hands W two products back to back, gᵀ·x1 then
+     * gᵀ·x2, with nothing written in between: x1's rows are read in place, then x2's (another
+     * array) must be copied together with them. W's gradient must be bitwise the two products added
+     * one after the other.
+     */
+    private static final class TwoProducts extends Op {
+        private TwoProducts(Var w, Var x1, Var x2) {
+            super("two-products", w, x1, x2);
+            save(x1);
+            save(x2);
+        }
+
+        static Var apply(Var w, Var x1, Var x2) {
+            Tensor y = x1.value().matmul(false, w.value(), true).add(x2.value().matmul(false, w.value(), true));
+            return new TwoProducts(w, x1, x2).output(y);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            Tensor g = grads.output();
+            grads.addProduct(0, g, true, saved(0), false);
+            grads.addProduct(0, g, true, saved(1), false);
+        }
+    }
+
+    @Test
+    void rowsFromAnotherArrayAfterRowsReadInPlaceAreCopiedWithThem() {
+        int m = 70;
+        int n = 260;
+        int k = 10;
+        assertTrue(Kernels.gemm().gathersInPlace(m, n));
+        Var w = Var.param(Tensor.randn(21, 0.1, m, n), "w");
+        Tensor x1 = Tensor.randn(22, 1.0, k, n);
+        Tensor x2 = Tensor.randn(23, 1.0, k, n);
+        Tensor c = Tensor.randn(24, 1.0, k, m);
+        TwoProducts.apply(w, Var.constant(x1), Var.constant(x2)).mul(Var.constant(c)).sum().backward();
+        Tensor want = c.matmul(true, x1, false).addMatMulInPlace(c, true, x2, false);
+        assertTrue(w.grad().bitwiseEquals(want), "W's gradient read x1's rows from x2");
     }
 }

@@ -116,11 +116,6 @@ public final class Walk {
         }
     }
 
-    /** Whether this pass keeps saved tensors for another backward. */
-    public boolean retainsGraph() {
-        return retainGraph;
-    }
-
     /**
      * Whether the running vertex keeps its saved tensors after it has run: only when the graph is
      * retained and it existed before this pass (vertices a checkpoint recomputed during the pass
@@ -197,11 +192,6 @@ public final class Walk {
     /** Whether the engine owns the gradient buffer of output {@code slot} of the running op. */
     public boolean owns(int slot) {
         return runningOwned != null && runningOwned[slot];
-    }
-
-    /** Whether input {@code i} of the running op needs a gradient. */
-    public boolean needs(int input) {
-        return running.producers[input] != null;
     }
 
     /**
