@@ -16,11 +16,8 @@ import io.chainrule.rnn.cell.TanhRnnCell;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The built-in cells against PyTorch's {@code nn.RNN}, {@code nn.GRU} and {@code nn.LSTM}: the
@@ -61,7 +58,7 @@ class GoldenCellTest {
         GoldenFixture f = GoldenFixture.load(name);
         for (BpttStrategy strategy : STRATEGIES) {
             String where = f.file() + " under " + strategy.name();
-            Cell cell = withFixtureWeights(newCell.get(), f);
+            Cell cell = f.loadInto(newCell.get(), f::get);
             Var x = Var.param(f.get("x"), "x");
             List<Var> initial = new ArrayList<>();
             initial.add(Var.param(f.get("h0"), "h0"));
@@ -71,19 +68,19 @@ class GoldenCellTest {
             State s0 = State.of(initial.toArray(new Var[0]));
             Tensor r = f.get("R");
             Var loss = Unroll.loss(cell, x, s0, (t, h) -> Ops.sum(Ops.mul(h, Var.constant(r.row(t)))), strategy).loss();
-            assertClose(where, "loss", f.get("loss"), loss.value());
+            GoldenFixture.assertClose(where, "loss", f.get("loss"), loss.value(), TOLERANCE);
             loss.backward();
             for (Var p : cell.parameters()) {
-                assertClose(where, "grad_" + p.name(), f.get("grad_" + p.name()), p.grad());
+                GoldenFixture.assertClose(where, "grad_" + p.name(), f.get("grad_" + p.name()), p.grad(), TOLERANCE);
             }
-            assertClose(where, "grad_x", f.get("grad_x"), x.grad());
-            assertClose(where, "grad_h0", f.get("grad_h0"), initial.get(0).grad());
+            GoldenFixture.assertClose(where, "grad_x", f.get("grad_x"), x.grad(), TOLERANCE);
+            GoldenFixture.assertClose(where, "grad_h0", f.get("grad_h0"), initial.get(0).grad(), TOLERANCE);
             if (cell.stateParts() == 2) {
-                assertClose(where, "grad_c0", f.get("grad_c0"), initial.get(1).grad());
+                GoldenFixture.assertClose(where, "grad_c0", f.get("grad_c0"), initial.get(1).grad(), TOLERANCE);
             }
         }
         // every state of the forward
-        Cell cell = withFixtureWeights(newCell.get(), f);
+        Cell cell = f.loadInto(newCell.get(), f::get);
         List<State> states;
         try (NoGrad scope = NoGrad.enter()) {
             Var[] s0 = cell.stateParts() == 2
@@ -93,38 +90,10 @@ class GoldenCellTest {
         }
         Tensor h = f.get("h");
         for (int t = 0; t < states.size(); t++) {
-            assertClose(f.file(), "h[" + t + "]", h.row(t), states.get(t).h().value());
+            GoldenFixture.assertClose(f.file(), "h[" + t + "]", h.row(t), states.get(t).h().value(), TOLERANCE);
             if (f.has("c")) {
-                assertClose(f.file(), "c[" + t + "]", f.get("c").row(t), states.get(t).get(1).value());
+                GoldenFixture.assertClose(f.file(), "c[" + t + "]", f.get("c").row(t), states.get(t).get(1).value(), TOLERANCE);
             }
-        }
-    }
-
-    /** The cell with every parameter's value replaced by the fixture's tensor of the same (PyTorch) name. */
-    private static Cell withFixtureWeights(Cell cell, GoldenFixture f) {
-        for (Var p : cell.parameters()) {
-            Tensor w = f.get(p.name());
-            assertTrue(w.sameShape(p.value()), () -> f.file() + ": '" + p.name() + "' has shape "
-                    + Arrays.toString(w.shape()) + " but the cell's is " + Arrays.toString(p.value().shape()));
-            p.value().assignInPlace(w);
-        }
-        return cell;
-    }
-
-    /** |got − want| ≤ TOLERANCE · max |want| for every entry, naming the tensor, the entry and both values. */
-    private static void assertClose(String where, String name, Tensor want, Tensor got) {
-        assertTrue(got != null, () -> where + ": no " + name);
-        assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()), where + ": shape of " + name);
-        double scale = want.abs().maxValue();
-        for (int i = 0; i < want.size(); i++) {
-            double w = want.getFlat(i);
-            double g = got.getFlat(i);
-            int at = i;
-            assertTrue(Math.abs(g - w) <= TOLERANCE * scale, () -> where + ": " + name + " entry " + at + ": chainrule "
-                    + g + ", PyTorch " + w + " (difference " + (g - w) + ", allowed " + TOLERANCE * scale + ")");
-        }
-        if (System.getProperty("golden.report") != null) {
-            System.err.printf("%s %s max difference / scale %.3e%n", where, name, got.sub(want).abs().maxValue() / scale);
         }
     }
 }

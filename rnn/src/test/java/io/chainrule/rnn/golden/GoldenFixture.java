@@ -1,6 +1,8 @@
 package io.chainrule.rnn.golden;
 
+import io.chainrule.autodiff.Var;
 import io.chainrule.core.Tensor;
+import io.chainrule.rnn.Cell;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A fixture written by {@code rnn/src/test/python/golden_cells.py}: named tensors, one a line,
@@ -88,5 +94,44 @@ final class GoldenFixture {
 
     String file() {
         return file;
+    }
+
+    /**
+     * {@code cell} with every parameter's value replaced by {@code tensor} of the parameter's
+     * (PyTorch) name, which must have the parameter's shape and dtype.
+     */
+    Cell loadInto(Cell cell, Function<String, Tensor> tensor) {
+        for (Var p : cell.parameters()) {
+            Tensor w = tensor.apply(p.name());
+            assertTrue(w.sameShape(p.value()), () -> file + ": '" + p.name() + "' has shape "
+                    + Arrays.toString(w.shape()) + " but the cell's is " + Arrays.toString(p.value().shape()));
+            assertEquals(p.value().dtype(), w.dtype(), () -> file + ": '" + p.name() + "' has the wrong dtype");
+            p.value().assignInPlace(w);
+        }
+        return cell;
+    }
+
+    /**
+     * |got − want| ≤ tolerance · max |want| for every entry (in float64), naming the tensor, the
+     * entry and both values; returns max |got − want| / max |want|, printed for every tensor with
+     * {@code -Dgolden.report}.
+     */
+    static double assertClose(String where, String name, Tensor want, Tensor got, double tolerance) {
+        assertTrue(got != null, () -> where + ": no " + name);
+        assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()), where + ": shape of " + name);
+        double scale = want.abs().maxValue();
+        assertTrue(scale > 0, () -> where + ": " + name + " is zero in the fixture");
+        for (int i = 0; i < want.size(); i++) {
+            double w = want.getFlat(i);
+            double g = got.getFlat(i);
+            int at = i;
+            assertTrue(Math.abs(g - w) <= tolerance * scale, () -> where + ": " + name + " entry " + at + ": chainrule "
+                    + g + ", PyTorch " + w + " (difference " + (g - w) + ", allowed " + tolerance * scale + ")");
+        }
+        double err = got.maxAbsDiff(want) / scale;
+        if (System.getProperty("golden.report") != null) {
+            System.err.printf("%s %s max difference / scale %.3e%n", where, name, err);
+        }
+        return err;
     }
 }

@@ -17,7 +17,6 @@ import io.chainrule.rnn.cell.TanhRnnCell;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ class GoldenFloat32CellTest {
             Map<String, Tensor> got = lossAndGradients(newCell.get(), f, strategy);
             for (Map.Entry<String, Tensor> e : got.entrySet()) {
                 assertEquals(DType.FLOAT32, e.getValue().dtype(), where + ": " + e.getKey() + " is not float32");
-                double err = assertClose(where, e.getKey(), f.get(e.getKey()), e.getValue());
+                double err = GoldenFixture.assertClose(where, e.getKey(), f.get(e.getKey()), e.getValue(), TOLERANCE);
                 if (err > worst[0]) {
                     worst[0] = err;
                     worstAt[0] = e.getKey() + " under " + strategy.name();
@@ -88,7 +87,7 @@ class GoldenFloat32CellTest {
             }
         }
         // every state of the forward
-        Cell cell = withFixtureWeights(newCell.get(), f);
+        Cell cell = f.loadInto(newCell.get(), n -> float32(f, n));
         List<State> states;
         try (NoGrad scope = NoGrad.enter()) {
             Var[] s0 = cell.stateParts() == 2
@@ -103,7 +102,7 @@ class GoldenFloat32CellTest {
                 String part = parts.get(k) + "[" + t + "]";
                 Tensor value = states.get(t).get(k).value();
                 assertEquals(DType.FLOAT32, value.dtype(), f.file() + ": " + part + " is not float32");
-                double err = assertClose(f.file(), part, f.get(parts.get(k)).row(t), value);
+                double err = GoldenFixture.assertClose(f.file(), part, f.get(parts.get(k)).row(t), value, TOLERANCE);
                 if (err > worst[0]) {
                     worst[0] = err;
                     worstAt[0] = part;
@@ -116,7 +115,7 @@ class GoldenFloat32CellTest {
 
     /** The loss and every gradient (under their fixture names) of one float32 run under {@code strategy}. */
     private static Map<String, Tensor> lossAndGradients(Cell cell, GoldenFixture f, BpttStrategy strategy) {
-        withFixtureWeights(cell, f);
+        f.loadInto(cell, n -> float32(f, n));
         Var x = Var.param(float32(f, "x"), "x");
         List<Var> initial = new ArrayList<>();
         initial.add(Var.param(float32(f, "h0"), "h0"));
@@ -147,40 +146,5 @@ class GoldenFloat32CellTest {
         assertTrue(narrow.cast(DType.FLOAT64).bitwiseEquals(wide), () -> f.file() + ": '" + name
                 + "' holds values that are not float32");
         return narrow;
-    }
-
-    /** The float32 cell with every parameter's value replaced by the fixture's tensor of the same (PyTorch) name. */
-    private static Cell withFixtureWeights(Cell cell, GoldenFixture f) {
-        for (Var p : cell.parameters()) {
-            assertEquals(DType.FLOAT32, p.value().dtype(), () -> "'" + p.name() + "' is not float32");
-            Tensor w = float32(f, p.name());
-            assertTrue(w.sameShape(p.value()), () -> f.file() + ": '" + p.name() + "' has shape "
-                    + Arrays.toString(w.shape()) + " but the cell's is " + Arrays.toString(p.value().shape()));
-            p.value().assignInPlace(w);
-        }
-        return cell;
-    }
-
-    /**
-     * |got − want| ≤ TOLERANCE · max |want| for every entry (in float64), naming the tensor, the entry and
-     * both values; returns max |got − want| / max |want|.
-     */
-    private static double assertClose(String where, String name, Tensor want, Tensor got) {
-        assertTrue(got != null, () -> where + ": no " + name);
-        assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()), where + ": shape of " + name);
-        double scale = want.abs().maxValue();
-        assertTrue(scale > 0, () -> where + ": " + name + " is zero in the fixture");
-        for (int i = 0; i < want.size(); i++) {
-            double w = want.getFlat(i);
-            double g = got.getFlat(i);
-            int at = i;
-            assertTrue(Math.abs(g - w) <= TOLERANCE * scale, () -> where + ": " + name + " entry " + at + ": chainrule "
-                    + g + ", PyTorch " + w + " (difference " + (g - w) + ", allowed " + TOLERANCE * scale + ")");
-        }
-        double err = got.maxAbsDiff(want) / scale;
-        if (System.getProperty("golden.report") != null) {
-            System.err.printf("%s %s max difference / scale %.3e%n", where, name, err);
-        }
-        return err;
     }
 }
