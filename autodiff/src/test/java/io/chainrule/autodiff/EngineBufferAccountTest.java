@@ -558,7 +558,74 @@ class EngineBufferAccountTest {
         y.mul(Var.constant(c)).sum().add(other).backward();
         assertEquals(1, seen.size());
         assertTrue(seen.get(0).bitwiseEquals(c), "the hook's gradient was added into");
+        // kept: the destination nobody received (100 doubles), and the sum the engine made of u's
+        // two contributions, which tanh wrote over and handed to x (100 doubles)
+        assertEquals(doubles(200), Memory.keptBufferBytes(), "the buffers kept");
         Tensor t = x.value().tanh();
         assertTrue(x.grad().maxAbsDiff(c.add(1.0).mul(t.mul(t).neg().add(1.0))) <= 1e-15, "x's gradient");
+    }
+
+    /** y₀ = u, y₁ = 2u, both saved for backward (which only checks they are unchanged and passes g₀ + 2g₁ on). */
+    private static final class TwoSavedOutputs extends Op {
+        private TwoSavedOutputs(Var u) {
+            super("two-saved-outputs", u);
+        }
+
+        static Var[] apply(Var u) {
+            TwoSavedOutputs op = new TwoSavedOutputs(u);
+            Tensor y0 = u.value().copy();
+            Tensor y1 = u.value().mul(2.0);
+            op.save(y0, y1);
+            return op.outputs(y0, y1);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            saved(0);
+            saved(1);
+            grads.set(0, grads.output(0).add(grads.output(1).mul(2.0)));
+        }
+    }
+
+    /** An output changed in place after it was saved: the error names that output (output 1, not an input). */
+    @Test
+    void aModifiedSavedOutputIsNamedInTheError() {
+        Var u = Var.param(Tensor.randn(160, 1.0, 5), "u");
+        Var[] y = TwoSavedOutputs.apply(u);
+        Var loss = y[0].sum().add(y[1].sum());
+        y[1].value().markWritten();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("its output 1 of 'two-saved-outputs'"), e.getMessage());
+    }
+
+    /** y = u, whose backward fails. */
+    private static final class FailsInBackward extends Op {
+        private FailsInBackward(Var u) {
+            super("fails-in-backward", u);
+        }
+
+        static Var apply(Var u) {
+            return new FailsInBackward(u).output(u.value().copy());
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            throw new IllegalStateException("planted failure");
+        }
+    }
+
+    /**
+     * A pass that fails after W's rows were staged (g, the sum's gradient, copied into a copy
+     * area): the failure reaches the caller, and the copy area still goes back to the pool.
+     */
+    @Test
+    void aFailedPassGivesItsCopyAreasBack() {
+        Var x = Var.param(Tensor.randn(170, 1.0, 100), "x");
+        Var w = Var.param(Tensor.randn(171, 0.1, H, H), "w");
+        Var failing = FailsInBackward.apply(x).sum();
+        Var loss = failing.add(LeftProduct.apply(w, Tensor.randn(172, 1.0, 30, H)).sum());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, loss::backward);
+        assertEquals("planted failure", e.getMessage());
+        assertEquals(doubles((long) ROWS * H), Memory.keptBufferBytes(), "the copy area of the failed pass");
     }
 }
