@@ -628,4 +628,45 @@ class EngineBufferAccountTest {
         assertEquals("planted failure", e.getMessage());
         assertEquals(doubles((long) ROWS * H), Memory.keptBufferBytes(), "the copy area of the failed pass");
     }
+
+    /** The loss y = Σ (a·W) ⊙ b + Σ u: asks for u's destination first, then hands W the product aᵀ·b of two saved tensors, then u its 1s. */
+    private static final class DestinationThenProduct extends Op {
+        private DestinationThenProduct(Var w, Var u) {
+            super("destination-then-product", w, u);
+        }
+
+        static Var apply(Var w, Var u, Tensor a, Tensor b) {
+            DestinationThenProduct op = new DestinationThenProduct(w, u);
+            op.save(a, b);
+            return op.output(a.matmul(w.value()).mul(b).sum().add(u.value().sum()));
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            if (grads.output().item() != 1.0) {
+                throw new IllegalStateException("used as a loss only (its output gradient must be 1)");
+            }
+            Tensor d = grads.destination(1);
+            grads.addProduct(0, saved(0), true, saved(1), false);
+            d.fillInPlace(1.0);
+            grads.set(1, d);
+        }
+    }
+
+    /**
+     * Saved rows are read in place even while the op holds a destination buffer it has not handed
+     * over yet (that buffer is another array): no copy area is kept, and the destination went to
+     * u, which copies it, so nothing at all is.
+     */
+    @Test
+    void savedRowsAreReadInPlaceWhileADestinationIsOutstanding() {
+        Tensor a = Tensor.randn(180, 1.0, 30, H);
+        Tensor b = Tensor.randn(181, 1.0, 30, H);
+        Var w = Var.param(Tensor.randn(182, 0.1, H, H), "w");
+        Var u = Var.param(Tensor.randn(183, 1.0, 100), "u");
+        DestinationThenProduct.apply(w, u, a, b).backward();
+        assertTrue(w.grad().bitwiseEquals(a.matmul(true, b, false)), "W's gradient");
+        assertTrue(u.grad().bitwiseEquals(Tensor.full(1.0, 100)), "u's gradient");
+        assertEquals(0, Memory.keptBufferBytes(), "the buffers kept");
+    }
 }
