@@ -669,4 +669,46 @@ class EngineBufferAccountTest {
         assertTrue(u.grad().bitwiseEquals(Tensor.full(1.0, 100)), "u's gradient");
         assertEquals(0, Memory.keptBufferBytes(), "the buffers kept");
     }
+
+    /** y = Σ_i (i + 1) x_i over five inputs: asks for destinations for inputs 0 to 3, hands input 4 its gradient g·5 first, then the others theirs. */
+    private static final class FourDestinationsOutstanding extends Op {
+        private FourDestinationsOutstanding(Var... xs) {
+            super("four-destinations-outstanding", xs);
+        }
+
+        static Var apply(Var... xs) {
+            Tensor y = Tensor.zeros(xs[0].shape());
+            for (int i = 0; i < xs.length; i++) {
+                y = y.add(xs[i].value().mul(i + 1.0));
+            }
+            return new FourDestinationsOutstanding(xs).output(y);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            Tensor[] d = new Tensor[4];
+            for (int i = 0; i < 4; i++) {
+                d[i] = grads.destination(i);
+            }
+            grads.set(4, grads.output().mul(5.0));
+            for (int i = 0; i < 4; i++) {
+                d[i].assignInPlace(grads.output().mul(i + 1.0));
+                grads.set(i, d[i]);
+            }
+        }
+    }
+
+    /** A gradient handed over while as many destinations are outstanding as the engine first makes room for (four). */
+    @Test
+    void aGradientMayBeHandedOverWhileFourDestinationsAreOutstanding() {
+        Var[] xs = new Var[5];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Var.param(Tensor.randn(190 + i, 1.0, 9, 10), "x" + i);
+        }
+        Tensor c = Tensor.randn(199, 1.0, 9, 10);
+        FourDestinationsOutstanding.apply(xs).mul(Var.constant(c)).sum().backward();
+        for (int i = 0; i < xs.length; i++) {
+            assertTrue(xs[i].grad().bitwiseEquals(c.mul(i + 1.0)), "the gradient of x" + i);
+        }
+    }
 }
