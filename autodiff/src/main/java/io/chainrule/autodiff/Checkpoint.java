@@ -140,9 +140,8 @@ public final class Checkpoint extends Op {
     @Override
     protected void backward(Gradients grads) {
         PassGradients g = (PassGradients) grads;
-        if (inputs == null) {
-            saved(0); // freed: the error says so
-        }
+        // inputs is null only once the node is freed, and the walk refuses a freed node (with the
+        // freed-graph error) before its backward runs
         for (int i = 0; i < inputs.length; i++) {
             saved(i); // the kept inputs are still the values the forward saw (else an error naming the input)
         }

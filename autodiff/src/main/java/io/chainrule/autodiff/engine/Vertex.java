@@ -196,9 +196,9 @@ public final class Vertex {
      * Keeps {@code t} for backward with its current version; {@code role} is the input index
      * ({@code >= 0}), {@code -1 - output index}, or {@link #OTHER}; {@code counted}
      * adds its bytes to the thread's {@link Account}. The storage is {@linkplain Tensor#pin()
-     * pinned}: nothing may decide to write over it now that the graph holds it. Returns its index.
+     * pinned}: nothing may decide to write over it now that the graph holds it.
      */
-    public int save(Tensor t, int role, boolean counted) {
+    public void save(Tensor t, int role, boolean counted) {
         int i = saved.length;
         saved = Arrays.copyOf(saved, i + 1);
         saved[i] = t;
@@ -215,7 +215,6 @@ public final class Vertex {
             savedBytes += bytes;
             account.add(bytes);
         }
-        return i;
     }
 
     /** Marks the saved tensors identical to {@code value} as output {@code slot} (for the error message). */

@@ -588,16 +588,21 @@ public final class Walk {
 
     /**
      * The arrays of {@code grads} that may be reused once the vertex has run: buffers the engine
-     * allocated (owned), each filling its whole array, that no hook has seen. Null if none.
+     * allocated (owned), each filling its whole array, that no hook has seen. Null if none. Not
+     * the vertex's joined buffer, even when one part fills it (a split into one part):
+     * {@link #keepJoined} keeps that one after the pass, and an array kept twice would be handed
+     * out as two buffers.
      */
     private Object[] reusable(Vertex v, Tensor[] grads) {
         if (runningOwned == null || v.hasHooks()) {
             return null;
         }
+        Object joinedArray = v.joined == null ? null : storage(v.joined);
         Object[] out = null;
         for (int s = 0; s < grads.length; s++) {
             Tensor g = grads[s];
-            if (runningOwned[s] && g != null && g.offset() == 0 && g.size() == length(storage(g))) {
+            if (runningOwned[s] && g != null && g.offset() == 0 && g.size() == length(storage(g))
+                    && storage(g) != joinedArray) {
                 if (out == null) {
                     out = new Object[grads.length];
                 }
