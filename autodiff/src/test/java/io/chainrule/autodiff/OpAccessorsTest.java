@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,5 +86,31 @@ class OpAccessorsTest {
         assertTrue(Arrays.stream(site.getStackTrace()).anyMatch(f -> f.getClassName().equals(OpAccessorsTest.class.getName())
                 && f.getMethodName().equals("inAnomalyModeARecordedOpKnowsWhereItWasCreated")),
                 "the creation site names the test method that made the op");
+    }
+
+    /** An op whose outputs should be consecutive parts of one tensor (as a split makes). */
+    static final class Parts extends Op {
+        Parts(Var x) {
+            super("parts", x);
+        }
+
+        Var[] run(Tensor whole, Tensor... parts) {
+            return outputParts(whole, parts);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            grads.set(0, grads.joinedOutputs());
+        }
+    }
+
+    @Test
+    void partsThatDoNotCoverTheWholeAreAnErrorCountingTheElements() {
+        // the whole is itself a view 2 elements into its array
+        Tensor whole = Tensor.vector(0, 1, 2, 3, 4, 5).partition(2, 4)[1];
+        Tensor first = whole.partition(1, 3)[0];
+        Var x = Var.param(Tensor.zeros(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Parts(x).run(whole, first));
+        assertEquals("'parts': the outputs cover 1 of the 4 elements of the whole of shape [4]", e.getMessage());
     }
 }
