@@ -113,4 +113,33 @@ class OpAccessorsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Parts(x).run(whole, first));
         assertEquals("'parts': the outputs cover 1 of the 4 elements of the whole of shape [4]", e.getMessage());
     }
+
+    /** (2x, 3x), saving its second output for backward. */
+    static final class Pair extends Op {
+        Pair(Var x) {
+            super("pair", x);
+        }
+
+        Var[] run(Var x) {
+            Tensor second = x.value().mul(3.0);
+            save(second);
+            return outputs(x.value().mul(2.0), second);
+        }
+
+        @Override
+        protected void backward(Gradients grads) {
+            saved(0);
+            grads.set(0, grads.output(0).mul(2.0).add(grads.output(1).mul(3.0)));
+        }
+    }
+
+    @Test
+    void aSavedOutputOfAMultiOutputOpChangedInPlaceIsNamedAsThatOutput() {
+        Var x = Var.param(Tensor.vector(0.5, -1.0), "x");
+        Var[] y = new Pair(x).run(x);
+        Var loss = y[0].sum().add(y[1].sum());
+        y[1].value().fillInPlace(0.0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("its output 1 of 'pair' (shape [2])"), e.getMessage());
+    }
 }

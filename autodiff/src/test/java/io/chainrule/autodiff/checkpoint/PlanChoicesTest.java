@@ -123,4 +123,19 @@ class PlanChoicesTest {
         assertEquals(9, plan.evaluations());
         assertEquals(14, plan.peakBytes(1, 10));
     }
+
+    /**
+     * 3 steps, 2 bytes a state, 3 a step, 7 bytes. One step at a time with 2 slots: checkpoint
+     * steps 0 and 1, record step 2 (2·2 + 3 = 7 bytes), recompute each once: 5 evaluations at a
+     * peak of 7. Blocks of 2 (2, 1) with one slot: checkpoint 0-1, record 2 (2 + 3), recompute 0-1
+     * recorded (2·3 = 6): 5 evaluations at a peak of 6. Blocks of 3 need 9 bytes. As cheap, and
+     * lower: blocks of 2, although steps one at a time were found first.
+     */
+    @Test
+    void aLaterEquallyCheapPlanWithALowerPeakReplacesAnEarlierOne() {
+        Plan plan = Planner.plan(3, Schedule.budget(7, 2, 3));
+        assertEquals("binomial with 1 slots over blocks of 2", plan.layout());
+        assertEquals(5, plan.evaluations());
+        assertEquals(6, plan.peakBytes(2, 3));
+    }
 }
