@@ -29,6 +29,7 @@ def main(modules):
             counts[status] += 1
             if status in ("SURVIVED", "NO_COVERAGE"):
                 short = cls.replace("io.chainrule.", "")
+                method = method.replace("&lt;", "<").replace("&gt;", ">")
                 what = what.replace("&lt;", "<").replace("&gt;", ">")
                 rows.append(f"| `{short}.{method}:{line}` | {what}{' (no coverage)' if status == 'NO_COVERAGE' else ''} | |")
         detected = counts["KILLED"] + counts["TIMED_OUT"] + counts["MEMORY_ERROR"]

@@ -1,5 +1,6 @@
 package io.chainrule.autodiff;
 
+import io.chainrule.core.DType;
 import io.chainrule.core.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,45 @@ class LossesTest {
         Var p = Var.constant(Tensor.matrix(new double[][] {{1, 2}, {3, 4}}));
         Var t = Var.constant(Tensor.matrix(new double[][] {{0, 0}, {0, 0}}));
         assertEquals((1 + 4 + 9 + 16) / 4.0, Losses.mse(p, t).value().item(), 0.0);
+    }
+
+    @Test
+    void aConstantTargetInAnotherDtypeIsTakenInThePredictionsDtype() {
+        // float32 prediction, float64 data: the loss and its gradient stay float32
+        Var prediction = Var.param(Tensor.of(new float[] {1, 2, 3}, 3));
+        Var target = Var.constant(Tensor.vector(1.5, 2, 1));
+        Var loss = Losses.mse(prediction, target);
+        assertEquals(DType.FLOAT32, loss.value().dtype());
+        // float32 arithmetic: a few roundings of half an ulp each
+        double tol = 4 * Math.ulp(1.5f);
+        assertEquals((0.25 + 0 + 4) / 3, loss.value().item(), tol);
+        loss.backward();
+        assertEquals(DType.FLOAT32, prediction.grad().dtype());
+        double[] want = {2 * -0.5 / 3, 0, 2 * 2.0 / 3};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want[i], prediction.grad().getFlat(i), tol);
+        }
+        // a float64 scalar target of a float32 scalar prediction, likewise
+        Var scalarLoss = Losses.mse(Var.param(Tensor.scalar(DType.FLOAT32, 3)), Var.constant(Tensor.scalar(1)));
+        assertEquals(DType.FLOAT32, scalarLoss.value().dtype());
+        assertEquals(4.0, scalarLoss.value().item(), 0.0);
+    }
+
+    @Test
+    void aTargetThatNeedsAGradientIsNotCastAwayFromIt() {
+        // scalars of two dtypes mix (float64): the target keeps its gradient, d/dt (p - t)² = -2 (p - t)
+        Var prediction = Var.param(Tensor.scalar(DType.FLOAT32, 3));
+        Var target = Var.param(Tensor.scalar(1.25));
+        Var loss = Losses.mse(prediction, target);
+        assertEquals(DType.FLOAT64, loss.value().dtype());
+        assertEquals(1.75 * 1.75, loss.value().item(), 0.0);
+        loss.backward();
+        assertEquals(-2 * 1.75, target.grad().item(), 0.0);
+        assertEquals(2 * 1.75, prediction.grad().item(), 0.0);
+        // vectors of two dtypes do not mix: an error that says to cast, not a target silently
+        // turned into a constant without a gradient
+        assertMessage(() -> Losses.mse(Var.param(Tensor.of(new float[] {1, 2}, 2)), Var.param(Tensor.vector(1, 2))),
+                "float32", "float64", "cast");
     }
 
     @Test

@@ -78,4 +78,22 @@ class EmittingChainTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CheckpointedChain.runEmitting(rnn.step(), rnn.initialState(), STEPS, Schedule.storeAll(), -1));
     }
+
+    @Test
+    void aChainThatEmitsNothingIsAPlainChain() {
+        for (Schedule schedule : List.of(Schedule.storeAll(), Schedule.everyK(4), Schedule.optimal(2))) {
+            TanhRnn plain = new TanhRnn(3, 2, 5, STEPS, false);
+            Var[] want = CheckpointedChain.run(plain.step(), plain.initialState(), STEPS, schedule);
+            want[0].sum().backward();
+            TanhRnn rnn = new TanhRnn(3, 2, 5, STEPS, false);
+            Var[] out = CheckpointedChain.runEmitting(rnn.step(), rnn.initialState(), STEPS, schedule, 0);
+            assertEquals(want.length, out.length, schedule + ": the final state and no outputs");
+            assertTrue(want[0].value().bitwiseEquals(out[0].value()), schedule + ": the final state");
+            out[0].sum().backward();
+            for (int i = 0; i < rnn.params().size(); i++) {
+                assertTrue(plain.params().get(i).grad().bitwiseEquals(rnn.params().get(i).grad()),
+                        schedule + ": gradient " + i);
+            }
+        }
+    }
 }

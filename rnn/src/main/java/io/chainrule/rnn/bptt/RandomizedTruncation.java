@@ -49,11 +49,6 @@ final class RandomizedTruncation implements BpttStrategy {
         this.rng = null;
     }
 
-    /** The fixed draws, or null when the draws are random. */
-    double[] fixedDraws() {
-        return fixed == null ? null : fixed.clone();
-    }
-
     /** The ξ_t used by the most recent unroll. */
     double[] lastDraws() {
         return lastDraws.clone();

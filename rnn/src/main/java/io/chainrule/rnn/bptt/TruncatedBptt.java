@@ -17,10 +17,6 @@ final class TruncatedBptt implements BpttStrategy {
         this.tau = tau;
     }
 
-    int tau() {
-        return tau;
-    }
-
     @Override
     public double[] gradientScales(int steps) {
         double[] xi = new double[steps];

@@ -10,11 +10,7 @@ final class Init {
     private Init() {
     }
 
-    static Var uniform(RandomGenerator rng, int hidden, String name, int... shape) {
-        return uniform(rng, hidden, name, DType.FLOAT64, shape);
-    }
-
-    /** As {@link #uniform(RandomGenerator, int, String, int...)}, drawn in float64 and stored as {@code dtype} (the same draws). */
+    /** A parameter of {@code shape} uniform in [-1/sqrt(hidden), 1/sqrt(hidden)), drawn in float64 and stored as {@code dtype}. */
     static Var uniform(RandomGenerator rng, int hidden, String name, DType dtype, int... shape) {
         double k = 1.0 / Math.sqrt(hidden);
         return Var.param(Tensor.uniform(rng, -k, k, shape).cast(dtype), name);
