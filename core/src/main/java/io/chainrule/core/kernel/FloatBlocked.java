@@ -120,11 +120,10 @@ final class FloatBlocked extends BlockedProduct {
     /**
      * See {@link BlockedProduct#packColumns}. With 16 float lanes a transposed B whose stored rows
      * lie at least {@link #TRANSPOSED_ROWS} bytes apart is packed in blocks of 16 x 16 transposed
-     * in registers ({@link FloatTranspose}: each of a block's 16
-     * stored rows read one cache line at a time), and what is left of a panel (fewer than 16
-     * columns or steps) element by element. 256³ NT took 186 us against 202 with the copies below
-     * (six panels packed in 14 against 27 us; 256 x 256 x 256 NN took 179 us, its packing 7).
-     * Otherwise, a transposed B whose stored rows lie at least
+     * in registers ({@link FloatTranspose}: a block's 16 stored rows read a cache line each), what
+     * is left of a panel (fewer than 16 columns or steps) element by element: 256³ NT took 186 us
+     * against 202 with the copies below (its six panels packed in 14 us against 27; NN took 179,
+     * its packing 7). Otherwise, a transposed B whose stored rows lie at least
      * {@link #FAR_ROWS} bytes apart is copied {@link #LINE} steps at a time, each stored row's
      * cache line read once: a panel's NR rows read side by side element by element evict one
      * another from the first-level cache when their distance is a multiple of 4 KiB (3.5 times
