@@ -5,6 +5,9 @@ Times C = op(A)·op(B) on the same shapes, layouts and precisions in PyTorch and
 kernel (the Java side, io.chainrule.benchmarks.MatMulPeer, run as a child process), one thread
 each. Each round times CALLS calls of every workload on each side, back to back, in alternating
 order, so that both see the same load on a shared machine; a round's figure is the median call.
+Before the rounds, each Java side runs the workloads untimed for 10 s (--warmup-seconds): until
+the JIT has compiled the Vector API code, its vectors are heap objects and a product is tens of
+times slower, and a few hundred calls of a small shape are not enough for that.
 Prints, per workload, the median over rounds of each side's GFLOP/s (2·M·N·K / time) and the
 median of the rounds' ratios chainrule / PyTorch in speed, with its quartiles.
 
@@ -126,6 +129,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=21, help="measured rounds (default 21)")
     parser.add_argument("--warmup", type=int, default=6, help="rounds run first and discarded (default 6)")
     parser.add_argument("--calls", type=int, default=15, help="calls per workload, side and round (default 15)")
+    parser.add_argument("--warmup-seconds", type=float, default=10.0,
+                        help="seconds each Java side first runs the workloads, untimed, for the JIT to "
+                             "compile its vector code (default 10)")
     args = parser.parse_args()
 
     if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
@@ -142,6 +148,12 @@ def main():
     try:
         for side in sides:
             print("%s: %s" % (side.name, side.describe()))
+        for side in sides[1:]:
+            start = time.monotonic()
+            while time.monotonic() - start < args.warmup_seconds:
+                for precision in precisions:
+                    for (m, k, n, layout) in workloads:
+                        side.times(precision, m, k, n, layout, args.calls)
         print("load average before: %.1f %.1f %.1f" % os.getloadavg())
         medians = {}
         for r in range(args.warmup + args.rounds):
@@ -171,7 +183,8 @@ def main():
                     cells.append("%.2f (%.2f–%.2f)" % (mid, lo, hi))
                 print("| %s | %dx%dx%d | %s | %s |" % (precision, m, k, n, layout, " | ".join(cells)))
         print()
-        print("%d rounds after %d warm-up rounds, the median of %d calls a round" % (args.rounds, args.warmup, args.calls))
+        print("%d rounds after %g s of warm-up for the Java sides and %d warm-up rounds, the median of %d calls a round"
+              % (args.rounds, args.warmup_seconds, args.warmup, args.calls))
     finally:
         for side in sides[1:]:
             side.close()
