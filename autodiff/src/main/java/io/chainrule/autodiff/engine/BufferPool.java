@@ -4,6 +4,7 @@ import io.chainrule.core.DType;
 import io.chainrule.core.Shape;
 import io.chainrule.core.Tensor;
 
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class BufferPool {
     void keep(double[] a) {
         if (a.length >= MIN_LENGTH && doubles + a.length <= MAX_DOUBLES) {
             ArrayDeque<double[]> free = byLength.computeIfAbsent(a.length, n -> new ArrayDeque<>());
+            checkNotKept(free, a);
             if (free.size() < PER_LENGTH) {
                 free.push(a);
                 doubles += a.length;
@@ -87,6 +89,7 @@ public final class BufferPool {
         long cost = (a.length + 1) / 2;
         if (a.length >= MIN_LENGTH && doubles + cost <= MAX_DOUBLES) {
             ArrayDeque<float[]> free = floatsByLength.computeIfAbsent(a.length, n -> new ArrayDeque<>());
+            checkNotKept(free, a);
             if (free.size() < PER_LENGTH) {
                 free.push(a);
                 doubles += cost;
@@ -102,6 +105,21 @@ public final class BufferPool {
             doubles -= (a.length + 1) / 2;
         }
         return a;
+    }
+
+    /**
+     * An array kept twice would be handed out as two buffers, and two gradients would be written
+     * into one array: wrong values, silently. So keeping one the pool still holds is an engine
+     * error (at most {@link #PER_LENGTH} arrays to look through). It cannot see an array kept
+     * again after it was taken: the engine must not keep what it does not own.
+     */
+    private static void checkNotKept(ArrayDeque<?> free, Object a) {
+        for (Object kept : free) {
+            if (kept == a) {
+                throw new IllegalStateException("engine error: a gradient buffer of " + Array.getLength(a)
+                        + " elements was kept for reuse twice");
+            }
+        }
     }
 
     /** Keeps an array of either kind (see {@link #keep} and {@link #keepFloats}). */

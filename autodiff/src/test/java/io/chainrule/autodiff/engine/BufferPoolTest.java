@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pool's bounds, which are what keeps a thread's spare gradient arrays from growing without
@@ -46,6 +48,20 @@ class BufferPoolTest {
         assertSame(f, pool.takeFloats(BufferPool.MIN_LENGTH));
         assertEquals(0, BufferPool.keptDoubles());
         assertNull(pool.take(BufferPool.MIN_LENGTH), "an array is handed out once");
+    }
+
+    @Test
+    void keepingAnArrayThePoolStillHoldsIsAnError() {
+        double[] d = new double[100];
+        float[] f = new float[100];
+        pool.keep(d);
+        pool.keepFloats(f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.keep(d));
+        assertTrue(e.getMessage().contains("100 elements") && e.getMessage().contains("twice"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> pool.keepArray(f));
+        assertEquals(100 + 50, BufferPool.keptDoubles(), "each array counted once");
+        pool.keep(new double[100]); // another array of the same length is kept
+        assertEquals(200 + 50, BufferPool.keptDoubles());
     }
 
     @Test
