@@ -10,8 +10,8 @@ import io.chainrule.examples.train.TrainConfig;
 import io.chainrule.examples.train.Trainer;
 import io.chainrule.spark.DataParallel;
 import io.chainrule.spark.train.SparkGradientStep;
+import io.chainrule.spark.train.SparkTraining;
 import io.chainrule.spark.train.TaskReplicaFactory;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
@@ -96,9 +96,7 @@ public final class SparkScaling {
 
     /** Blocks of the plain step (1 thread), 1 shard and 2 shards alternating on one local[2] context. */
     private static void interleaved(TrainConfig config, Task task, int rounds, int warmup, int timed) {
-        JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("SparkScaling").setMaster("local[2]")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
+        JavaSparkContext sc = new JavaSparkContext(SparkTraining.conf("SparkScaling", "local[2]"));
         try (DataParallel one = new DataParallel(sc, TaskReplicaFactory.of(config, task), 1, config.batch());
              DataParallel two = new DataParallel(sc, TaskReplicaFactory.of(config, task), 2, config.batch())) {
             Parallelism.setThreads(1);
@@ -154,11 +152,8 @@ public final class SparkScaling {
 
     private static double spark(TrainConfig config, Task task, int cores, int warmup, int timed, long[] resultBytes,
                                 long[] broadcastBytes) throws java.util.concurrent.TimeoutException {
-        SparkConf conf = new SparkConf().setAppName("SparkScaling").setMaster("local[" + cores + "]")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        SparkBytes bytes = new SparkBytes();
+        JavaSparkContext sc = new JavaSparkContext(SparkTraining.conf("SparkScaling", "local[" + cores + "]"));
+        SparkMetrics bytes = new SparkMetrics();
         sc.sc().addSparkListener(bytes);
         try (DataParallel dp = new DataParallel(sc, TaskReplicaFactory.of(config, task), cores, config.batch())) {
             Model model = model(config, task);
@@ -170,6 +165,8 @@ public final class SparkScaling {
             sc.sc().listenerBus().waitUntilEmpty();
             resultBytes[cores - 1] = bytes.results.get() / timed;
             broadcastBytes[cores - 1] = bytes.broadcastPieces.get() / timed;
+            System.out.printf(Locale.ROOT, "  local[%d]: result fetches through the block manager %.1f ms a step; collector pauses during tasks %.1f ms a task%n",
+                    cores, bytes.resultFetchMillis.get() / (double) timed, bytes.taskGcMillis.get() / (double) bytes.tasks.get());
             return median;
         } finally {
             sc.stop();

@@ -17,12 +17,22 @@ import java.util.List;
  * on a Spark context this class starts (and stops when the session closes). Found by the program
  * through {@link java.util.ServiceLoader} when it runs from {@code chainrule-spark.jar}.
  *
- * <p>With a {@code local} master the driver binds to 127.0.0.1, Spark's web UI is off and its log
- * shows warnings only (each unless set otherwise: {@code -Dspark.ui.enabled=true},
- * {@code -Dlog4j2.configurationFile=...}). On a cluster, Spark's own configuration applies.
+ * <p>With a {@code local} master the driver binds to 127.0.0.1, Spark's web UI is off, its log
+ * shows warnings only, and task results up to {@value #LOCAL_DIRECT_RESULT_SIZE} come back with
+ * the task's status rather than through a second fetch from the block manager (each unless set
+ * otherwise: {@code -Dspark.ui.enabled=true}, {@code -Dlog4j2.configurationFile=...},
+ * {@code -Dspark.task.maxDirectResultSize=1m}). On a cluster, Spark's own configuration applies.
  */
 public final class SparkTraining implements ClusterTraining {
     static final String LOCAL_LOG_CONFIG = "io/chainrule/spark/train/log4j2-local.properties";
+    /**
+     * In local mode, results up to this size are handed to the driver in the task's status
+     * message. Spark's default (1m) sends a gradient above 1 MB through the block manager, a
+     * loopback fetch of 14 to 45 ms a step for the 2.2 MB of an LSTM with H=256 on this
+     * project's 2-core machine ({@code docs/distributed.md}); Spark caps the value at
+     * {@code spark.rpc.message.maxSize} (128 MiB by default).
+     */
+    public static final String LOCAL_DIRECT_RESULT_SIZE = "128m";
 
     @Override
     public Session connect(String master, int shards) {
@@ -35,12 +45,7 @@ public final class SparkTraining implements ClusterTraining {
         if (local && System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", LOCAL_LOG_CONFIG);   // before Spark's first log line
         }
-        SparkConf conf = new SparkConf().setAppName("chainrule train").setMaster(m);
-        if (local) {
-            conf.setIfMissing("spark.ui.enabled", "false");
-            conf.setIfMissing("spark.driver.host", "127.0.0.1");
-            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
+        SparkConf conf = conf("chainrule train", m);
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
@@ -52,6 +57,21 @@ public final class SparkTraining implements ClusterTraining {
             throw new IllegalStateException("cannot start Spark with master '" + m + "': " + e.getMessage(), e);
         }
         return new SparkSession(sc, shards > 0 ? shards : sc.defaultParallelism());
+    }
+
+    /**
+     * The configuration of a context with this master: Spark's ({@code spark.*} system properties
+     * included) and, with a {@code local} master, the defaults above where those leave a key unset.
+     */
+    public static SparkConf conf(String appName, String master) {
+        SparkConf conf = new SparkConf().setAppName(appName).setMaster(master);
+        if (master.startsWith("local")) {
+            conf.setIfMissing("spark.ui.enabled", "false");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.task.maxDirectResultSize", LOCAL_DIRECT_RESULT_SIZE);
+        }
+        return conf;
     }
 
     /** A Spark context and the trainings run on it. */
