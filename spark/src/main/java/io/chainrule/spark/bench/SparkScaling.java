@@ -153,20 +153,20 @@ public final class SparkScaling {
     private static double spark(TrainConfig config, Task task, int cores, int warmup, int timed, long[] resultBytes,
                                 long[] broadcastBytes) throws java.util.concurrent.TimeoutException {
         JavaSparkContext sc = new JavaSparkContext(SparkTraining.conf("SparkScaling", "local[" + cores + "]"));
-        SparkMetrics bytes = new SparkMetrics();
-        sc.sc().addSparkListener(bytes);
+        SparkMetrics metrics = new SparkMetrics();
+        sc.sc().addSparkListener(metrics);
         try (DataParallel dp = new DataParallel(sc, TaskReplicaFactory.of(config, task), cores, config.batch())) {
             Model model = model(config, task);
             StepLoop loop = new StepLoop(config, task, model, new SparkGradientStep(dp, model));
             loop.medianMillis(warmup, 0);
             sc.sc().listenerBus().waitUntilEmpty();
-            bytes.reset();
+            metrics.reset();
             double median = loop.medianMillis(0, timed);
             sc.sc().listenerBus().waitUntilEmpty();
-            resultBytes[cores - 1] = bytes.results.get() / timed;
-            broadcastBytes[cores - 1] = bytes.broadcastPieces.get() / timed;
+            resultBytes[cores - 1] = metrics.results.get() / timed;
+            broadcastBytes[cores - 1] = metrics.broadcastPieces.get() / timed;
             System.out.printf(Locale.ROOT, "  local[%d]: result fetches through the block manager %.1f ms a step; collector pauses during tasks %.1f ms a task%n",
-                    cores, bytes.resultFetchMillis.get() / (double) timed, bytes.taskGcMillis.get() / (double) bytes.tasks.get());
+                    cores, metrics.resultFetchMillis.get() / (double) timed, metrics.taskGcMillis.get() / (double) metrics.tasks.get());
             return median;
         } finally {
             sc.stop();

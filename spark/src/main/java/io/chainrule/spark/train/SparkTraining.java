@@ -28,8 +28,8 @@ public final class SparkTraining implements ClusterTraining {
     /**
      * In local mode, results up to this size are handed to the driver in the task's status
      * message. Spark's default (1m) sends a gradient above 1 MB through the block manager, a
-     * loopback fetch of 14 to 45 ms a step for the 2.2 MB of an LSTM with H=256 on this
-     * project's 2-core machine ({@code docs/distributed.md}); Spark caps the value at
+     * loopback fetch of 9 to 27 ms a step for the 2.2 MB of an LSTM with H=256 on this
+     * project's 2-core machine (as {@code SparkScaling} prints it) ({@code docs/distributed.md}); Spark caps the value at
      * {@code spark.rpc.message.maxSize} (128 MiB by default).
      */
     public static final String LOCAL_DIRECT_RESULT_SIZE = "128m";
